@@ -1,0 +1,380 @@
+package dev.ferry.core.codec;
+
+import dev.ferry.api.CallOptions;
+import dev.ferry.api.Invocation;
+import dev.ferry.api.Result;
+import dev.ferry.api.RpcException.Code;
+import dev.ferry.api.ServiceKey;
+import dev.ferry.api.spi.ClassAllowlist;
+import dev.ferry.api.spi.Codec;
+import dev.ferry.api.spi.CodecException;
+import dev.ferry.api.spi.DecodeContext;
+import dev.ferry.api.spi.Message;
+import dev.ferry.api.spi.ObjectInput;
+import dev.ferry.api.spi.ObjectOutput;
+import dev.ferry.api.spi.Request;
+import dev.ferry.api.spi.Response;
+import dev.ferry.api.spi.Serialization;
+import dev.ferry.core.invocation.RpcInvocation;
+import dev.ferry.serialization.Serializations;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Dubbo frame codec shared by both transports: a {@link FrameHeader} followed by the
+ * request body (dubbo version, service path, service version, method name, parameter
+ * descriptor, arguments, attachments) or the response body (a type byte 0–5, then value or
+ * exception, then attachments), written with the serialization the header names.
+ */
+public final class DubboCodec implements Codec {
+
+    /** The Dubbo protocol version Ferry speaks; 2.0.2 and later accept response attachments. */
+    public static final String DUBBO_VERSION = "2.0.2";
+
+    /** Default largest body accepted or produced: 8 MiB, as Dubbo's payload default. */
+    public static final int DEFAULT_PAYLOAD_LIMIT = 8 * 1024 * 1024;
+
+    static final byte RESPONSE_WITH_EXCEPTION = 0;
+    static final byte RESPONSE_VALUE = 1;
+    static final byte RESPONSE_NULL_VALUE = 2;
+    static final byte RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS = 3;
+    static final byte RESPONSE_VALUE_WITH_ATTACHMENTS = 4;
+    static final byte RESPONSE_NULL_VALUE_WITH_ATTACHMENTS = 5;
+
+    // Keys the wire carries in the attachments map; they describe the call, not the user's data.
+    static final String PATH = "path";
+    static final String INTERFACE = "interface";
+    static final String GROUP = "group";
+    static final String VERSION = "version";
+    static final String DUBBO = "dubbo";
+    static final String TIMEOUT = "timeout";
+    private static final Set<String> PROTOCOL_KEYS = Set.of(PATH, INTERFACE, GROUP, VERSION, DUBBO, TIMEOUT);
+
+    private static final ClassAllowlist NOTHING = className -> false;
+
+    private final Serializations serializations;
+    private final int payloadLimit;
+
+    public DubboCodec(Serializations serializations, int payloadLimit) {
+        if (payloadLimit <= 0) {
+            throw new IllegalArgumentException("payload limit must be positive: " + payloadLimit);
+        }
+        this.serializations = serializations;
+        this.payloadLimit = payloadLimit;
+    }
+
+    public int payloadLimit() {
+        return payloadLimit;
+    }
+
+    // ---------------------------------------------------------------- encode
+
+    @Override
+    public void encode(Message message, OutputStream out) throws IOException {
+        Serialization serialization = serializations.byId(message.serializationId());
+        if (serialization == null) {
+            throw new CodecException(message instanceof Request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
+                    "serialization id " + message.serializationId() + " is not available", message.id(),
+                    message instanceof Request, false, null);
+        }
+        Body body = new Body(256);
+        ObjectOutput o = serialization.serialize(body);
+        byte flag = (byte) (message.serializationId() & FrameHeader.SERIALIZATION_MASK);
+        byte status = 0;
+        if (message instanceof Request req) {
+            flag |= (byte) FrameHeader.FLAG_REQUEST;
+            if (req.twoWay()) {
+                flag |= FrameHeader.FLAG_TWO_WAY;
+            }
+            if (req.event()) {
+                flag |= FrameHeader.FLAG_EVENT;
+                o.writeObject(req.eventData());
+            } else {
+                writeRequestBody(o, req.invocation());
+            }
+        } else {
+            Response resp = (Response) message;
+            status = resp.status();
+            if (resp.event()) {
+                flag |= FrameHeader.FLAG_EVENT;
+                o.writeObject(null);
+            } else if (resp.isOk()) {
+                writeResultBody(o, resp.result());
+            } else {
+                o.writeUTF(resp.errorMessage());
+            }
+        }
+        o.flush();
+        if (body.size() > payloadLimit) {
+            boolean request = message instanceof Request;
+            throw new CodecException(request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
+                    (request ? "request" : "response") + " body of " + body.size()
+                            + " bytes exceeds the payload limit of " + payloadLimit + " bytes",
+                    message.id(), request, false, null);
+        }
+        byte[] header = new byte[FrameHeader.LENGTH];
+        header[0] = FrameHeader.MAGIC_HIGH;
+        header[1] = FrameHeader.MAGIC_LOW;
+        header[2] = flag;
+        header[3] = status;
+        putLong(header, 4, message.id());
+        putInt(header, FrameHeader.LENGTH_OFFSET, body.size());
+        out.write(header);
+        body.writeTo(out);
+    }
+
+    private static void writeRequestBody(ObjectOutput o, Invocation inv) throws IOException {
+        ServiceKey key = inv.serviceKey();
+        o.writeUTF(DUBBO_VERSION);
+        o.writeUTF(key.interfaceName());
+        o.writeUTF(key.version());
+        o.writeUTF(inv.methodName());
+        o.writeUTF(TypeDescriptors.of(inv.parameterTypes()));
+        for (Object arg : inv.arguments()) {
+            o.writeObject(arg);
+        }
+        Map<String, Object> wire = new HashMap<>(inv.attachments());
+        wire.put(PATH, key.interfaceName());
+        wire.put(INTERFACE, key.interfaceName());
+        if (!key.group().isEmpty()) {
+            wire.put(GROUP, key.group());
+        }
+        if (!key.version().isEmpty()) {
+            wire.put(VERSION, key.version());
+        }
+        wire.put(TIMEOUT, String.valueOf(inv.options().timeout().toMillis()));
+        o.writeObject(wire);
+    }
+
+    private static void writeResultBody(ObjectOutput o, Result result) throws IOException {
+        if (result.hasException()) {
+            o.writeByte(RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS);
+            o.writeObject(result.exception());
+        } else if (result.value() == null) {
+            o.writeByte(RESPONSE_NULL_VALUE_WITH_ATTACHMENTS);
+        } else {
+            o.writeByte(RESPONSE_VALUE_WITH_ATTACHMENTS);
+            o.writeObject(result.value());
+        }
+        Map<String, Object> attachments = new HashMap<>(result.attachments());
+        attachments.put(DUBBO, DUBBO_VERSION);
+        o.writeObject(attachments);
+    }
+
+    // ---------------------------------------------------------------- decode
+
+    @Override
+    public Message decode(InputStream in, DecodeContext context) throws IOException {
+        byte[] header = new byte[FrameHeader.LENGTH];
+        try {
+            new DataInputStream(in).readFully(header);
+        } catch (EOFException e) {
+            throw CodecException.header("frame shorter than the " + FrameHeader.LENGTH + "-byte header");
+        }
+        if (header[0] != FrameHeader.MAGIC_HIGH || header[1] != FrameHeader.MAGIC_LOW) {
+            throw CodecException.header(String.format("bad magic 0x%02x%02x (expected 0xdabb)", header[0], header[1]));
+        }
+        byte flag = header[2];
+        byte status = header[3];
+        long id = getLong(header, 4);
+        int length = getInt(header, FrameHeader.LENGTH_OFFSET);
+        boolean request = (flag & FrameHeader.FLAG_REQUEST) != 0;
+        boolean twoWay = request && (flag & FrameHeader.FLAG_TWO_WAY) != 0;
+        boolean event = (flag & FrameHeader.FLAG_EVENT) != 0;
+        byte serializationId = (byte) (flag & FrameHeader.SERIALIZATION_MASK);
+        Code badInput = request ? Code.BAD_REQUEST : Code.BAD_RESPONSE;
+        if (length < 0 || length > payloadLimit) {
+            throw new CodecException(badInput, "body length " + length + " is outside 0.." + payloadLimit
+                    + " (the payload limit)", id, request, twoWay, null);
+        }
+        Serialization serialization = serializations.byId(serializationId);
+        if (serialization == null) {
+            throw new CodecException(badInput, "unknown or disabled serialization id " + serializationId,
+                    id, request, twoWay, null);
+        }
+        InputStream body = new BoundedInputStream(in, length);
+        try {
+            if (request) {
+                return decodeRequest(body, serialization, context, id, serializationId, twoWay, event);
+            }
+            return decodeResponse(body, serialization, context, id, serializationId, status, event);
+        } catch (CodecException e) {
+            throw e;
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            // Never describe the half-built value: only the failure's class and message.
+            throw new CodecException(badInput, (request ? "request " : "response ") + id + " does not decode: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), id, request, twoWay, e);
+        }
+    }
+
+    private Message decodeRequest(InputStream body, Serialization serialization, DecodeContext context, long id,
+                                  byte serializationId, boolean twoWay, boolean event) throws IOException {
+        if (event) {
+            // Heartbeats carry a null; nothing in an event needs a class instantiated.
+            Object data = serialization.deserialize(body, NOTHING).readObject();
+            return new Request(id, serializationId, twoWay, true, null, data);
+        }
+        DeferredAllowlist allow = new DeferredAllowlist();
+        ObjectInput in = serialization.deserialize(body, allow);
+        in.readUTF(); // dubbo version of the caller
+        String path = in.readUTF();
+        String version = in.readUTF();
+        String methodName = in.readUTF();
+        String descriptor = in.readUTF();
+        if (path == null || methodName == null) {
+            throw new CodecException(Code.BAD_REQUEST, "request " + id + " names no service or method",
+                    id, true, twoWay, null);
+        }
+        Method method = context.resolveMethod(path, methodName, descriptor == null ? "" : descriptor);
+        if (method == null) {
+            throw new CodecException(Code.SERVICE_NOT_FOUND, "no service " + path + " with method " + methodName
+                    + "(" + descriptor + ") is exported here", id, true, twoWay, null);
+        }
+        if (!context.accepts(path, serializationId)) {
+            throw new CodecException(Code.BAD_REQUEST, "service " + path + " does not accept serialization id "
+                    + serializationId, id, true, twoWay, null);
+        }
+        allow.delegate = context.allowlist(path);
+        Class<?>[] types = method.getParameterTypes();
+        Type[] generic = method.getGenericParameterTypes();
+        Object[] args = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+            args[i] = in.readObject(types[i], generic[i]);
+        }
+        Map<String, Object> attachments = readAttachments(in);
+        String group = stringOf(attachments.get(GROUP));
+        CallOptions options = CallOptions.DEFAULT;
+        String timeout = stringOf(attachments.get(TIMEOUT));
+        if (timeout != null) {
+            try {
+                options = options.with(CallOptions.TIMEOUT, Duration.ofMillis(Long.parseLong(timeout.trim())));
+            } catch (NumberFormatException ignored) {
+                // A peer's malformed timeout only loses the deadline hint.
+            }
+        }
+        attachments.keySet().removeAll(PROTOCOL_KEYS);
+        Type returnType = method.getGenericReturnType();
+        ServiceKey key = new ServiceKey(path, group, version == null ? "" : version);
+        return Request.call(id, serializationId, twoWay,
+                new RpcInvocation(key, methodName, types, args, returnType, attachments, options));
+    }
+
+    private Message decodeResponse(InputStream body, Serialization serialization, DecodeContext context, long id,
+                                   byte serializationId, byte status, boolean event) throws IOException {
+        if (event) {
+            serialization.deserialize(body, NOTHING).readObject();
+            return Response.event(id, serializationId);
+        }
+        if (status != Response.OK) {
+            String message = serialization.deserialize(body, NOTHING).readUTF();
+            return new Response(id, serializationId, status, false, null, message == null ? "" : message);
+        }
+        Invocation call = context.pendingCall(id);
+        if (call == null) {
+            throw new CodecException(Code.BAD_RESPONSE, "no call waits for response " + id
+                    + " (it timed out or was never sent)", id, false, false, null);
+        }
+        ObjectInput in = serialization.deserialize(body, context.allowlist(call.serviceKey().interfaceName()));
+        byte type = in.readByte();
+        Result result;
+        switch (type) {
+            case RESPONSE_NULL_VALUE, RESPONSE_NULL_VALUE_WITH_ATTACHMENTS -> result = Result.value(null);
+            case RESPONSE_VALUE, RESPONSE_VALUE_WITH_ATTACHMENTS -> {
+                Type returnType = call.returnType();
+                result = Result.value(in.readObject(Types.raw(returnType), returnType));
+            }
+            case RESPONSE_WITH_EXCEPTION, RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS -> {
+                Object thrown = in.readObject(Throwable.class, Throwable.class);
+                if (!(thrown instanceof Throwable t)) {
+                    throw new CodecException(Code.BAD_RESPONSE, "response " + id + " carries an exception that is "
+                            + (thrown == null ? "null" : "a " + thrown.getClass().getName()), id, false, false, null);
+                }
+                result = Result.exception(t);
+            }
+            default -> throw new CodecException(Code.BAD_RESPONSE, "response " + id + " has unknown type " + type,
+                    id, false, false, null);
+        }
+        if (type >= RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS) {
+            Map<String, Object> attachments = readAttachments(in);
+            attachments.remove(DUBBO);
+            result.attachments().putAll(attachments);
+        }
+        return Response.ok(id, serializationId, result);
+    }
+
+    private static Map<String, Object> readAttachments(ObjectInput in) throws IOException {
+        Object value = in.readObject(Map.class, Map.class);
+        if (value == null) {
+            return new HashMap<>();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IOException("attachments are a " + value.getClass().getName() + ", not a map");
+        }
+        Map<String, Object> out = new HashMap<>(map.size() * 2);
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String k)) {
+                throw new IOException("attachment key is not a string");
+            }
+            out.put(k, e.getValue());
+        }
+        return out;
+    }
+
+    private static String stringOf(Object o) {
+        return o == null ? null : o instanceof String s ? s : o instanceof Number || o instanceof Boolean ? o.toString() : null;
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    static long getLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+
+    static int getInt(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    }
+
+    /** A body buffer whose size is known before the header is written. */
+    private static final class Body extends ByteArrayOutputStream {
+        Body(int size) {
+            super(size);
+        }
+    }
+
+    /** Allows nothing until the codec knows which service the request is for. */
+    private static final class DeferredAllowlist implements ClassAllowlist {
+        volatile ClassAllowlist delegate = NOTHING;
+
+        @Override
+        public boolean allows(String className) {
+            return delegate.allows(className);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ferry.core.provider;
+
+import dev.ferry.api.Invocation;
+import dev.ferry.api.Invoker;
+import dev.ferry.api.Result;
+import dev.ferry.api.RpcException;
+import dev.ferry.api.RpcException.Code;
+import dev.ferry.api.ServiceKey;
+import dev.ferry.api.spi.ClassAllowlist;
+import dev.ferry.api.spi.DecodeContext;
+import dev.ferry.api.spi.ExportOptions;
+import dev.ferry.api.spi.Request;
+import dev.ferry.api.spi.Response;
+import dev.ferry.core.codec.TypeDescriptors;
+import dev.ferry.core.invocation.RpcInvocation;
+import dev.ferry.serialization.DefaultClassAllowlist;
+import dev.ferry.serialization.Serializations;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A protocol's table of exported services: the provider's {@link DecodeContext} (which
+ * methods exist, which serializations and classes each interface accepts) and the dispatch of
+ * a decoded request to its service's provider chain.
+ */
+public final class ExportedServices implements DecodeContext {
+
+    private final Serializations serializations;
+    private final Map<ServiceKey, Invoker> services = new ConcurrentHashMap<>();
+    private final Map<String, InterfaceInfo> interfaces = new ConcurrentHashMap<>();
+
+    public ExportedServices(Serializations serializations) {
+        this.serializations = serializations;
+    }
+
+    /**
+     * Adds a service.
+     *
+     * @throws IllegalStateException when the key is already exported here
+     */
+    public void add(Invoker invoker, ExportOptions options) {
+        ServiceKey key = invoker.serviceKey();
+        boolean[] accepted = new boolean[32];
+        for (String name : options.serializations()) {
+            accepted[serializations.byName(name).id() & 0x1f] = true;
+        }
+        if (services.putIfAbsent(key, invoker) != null) {
+            throw new IllegalStateException("service " + key + " is already exported");
+        }
+        interfaces.merge(key.interfaceName(), new InterfaceInfo(invoker.type(), accepted,
+                        DefaultClassAllowlist.builder().allowTypesOf(invoker.type()).build()),
+                (old, add) -> old.union(add));
+    }
+
+    /** Removes a service. */
+    public void remove(ServiceKey key) {
+        services.remove(key);
+        // The interface's types stay known: another group or version of it may still be exported.
+    }
+
+    /** True when nothing is exported. */
+    public boolean isEmpty() {
+        return services.isEmpty();
+    }
+
+    /** Runs a decoded call request and produces its response (never fails the future). */
+    public CompletableFuture<Response> dispatch(Request request) {
+        Invocation inv = request.invocation();
+        Invoker invoker = services.get(inv.serviceKey());
+        if (invoker == null) {
+            return CompletableFuture.completedFuture(Response.error(request.id(), request.serializationId(),
+                    Code.SERVICE_NOT_FOUND, "service " + inv.serviceKey() + " is not exported here"));
+        }
+        CompletableFuture<Result> f;
+        try {
+            f = invoker.invoke(inv);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((result, error) -> {
+            if (error == null) {
+                return Response.ok(request.id(), request.serializationId(), result);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Code code = cause instanceof RpcException r ? r.code() : Code.SERVICE_ERROR;
+            return Response.error(request.id(), request.serializationId(), code,
+                    "provider failed on " + RpcInvocation.describe(inv) + ": " + cause);
+        });
+    }
+
+    @Override
+    public Method resolveMethod(String interfaceName, String methodName, String parameterDescriptor) {
+        InterfaceInfo info = interfaces.get(interfaceName);
+        return info == null ? null : info.methods.get(TypeDescriptors.methodKey(methodName, parameterDescriptor));
+    }
+
+    @Override
+    public boolean accepts(String interfaceName, byte serializationId) {
+        InterfaceInfo info = interfaces.get(interfaceName);
+        return info != null && info.accepted[serializationId & 0x1f];
+    }
+
+    @Override
+    public Invocation pendingCall(long requestId) {
+        return null;
+    }
+
+    @Override
+    public ClassAllowlist allowlist(String interfaceName) {
+        InterfaceInfo info = interfaces.get(interfaceName);
+        return info == null ? name -> false : info.allowlist;
+    }
+
+    private record InterfaceInfo(Class<?> type, boolean[] accepted, ClassAllowlist allowlist, Map<String, Method> methods) {
+
+        InterfaceInfo(Class<?> type, boolean[] accepted, ClassAllowlist allowlist) {
+            this(type, accepted, allowlist, methodsOf(type));
+        }
+
+        InterfaceInfo union(InterfaceInfo other) {
+            boolean[] both = accepted.clone();
+            for (int i = 0; i < both.length; i++) {
+                both[i] |= other.accepted[i];
+            }
+            return new InterfaceInfo(type, both, allowlist, methods);
+        }
+
+        private static Map<String, Method> methodsOf(Class<?> type) {
+            Map<String, Method> m = new ConcurrentHashMap<>();
+            for (Method method : type.getMethods()) {
+                m.put(TypeDescriptors.methodKey(method), method);
+            }
+            return m;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.ferry.serialization.hessian2;
+
+import com.alibaba.com.caucho.hessian.io.SerializerFactory;
+import dev.ferry.api.spi.ClassAllowlist;
+import dev.ferry.api.spi.Extension;
+import dev.ferry.api.spi.ObjectInput;
+import dev.ferry.api.spi.ObjectOutput;
+import dev.ferry.api.spi.Serialization;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hessian 2 on {@code org.apache.dubbo:hessian-lite}, byte-compatible with Apache Dubbo 3's
+ * {@code hessian2} serialization (id 2): the same writer and reader calls for each
+ * {@link ObjectOutput} / {@link ObjectInput} method, so Dubbo peers read what this writes and
+ * the other way round.
+ *
+ * <p>Reading only creates classes the given {@link ClassAllowlist} allows; a refused class fails
+ * the read with {@link dev.ferry.serialization.ClassRefusedException} before it is loaded. Known
+ * gadget classes ({@link dev.ferry.serialization.DefaultClassAllowlist#isKnownGadget(String)} and
+ * hessian-lite's own deny list) are refused even when a custom allowlist admits them. Lengths
+ * declared by the bytes cannot force large allocations, and malformed input fails with an
+ * {@link java.io.IOException}.
+ *
+ * <p>Classes named by the bytes are loaded through the class loader given to the constructor;
+ * with the no-argument constructor (the one {@link java.util.ServiceLoader} uses), through the
+ * thread's context class loader at the time an allowlist is first used (else Ferry's own loader),
+ * as Dubbo resolves through the context class loader.
+ *
+ * <p>hessian-lite caches per-class (de)serializers in its {@code SerializerFactory}, so one
+ * factory is kept per allowlist (weakly: an allowlist no longer used is forgotten). Use one
+ * long-lived allowlist per service rather than a new one per call.
+ *
+ * <p>Thread-safe.
+ */
+@Extension("hessian2")
+public final class Hessian2Serialization implements Serialization {
+
+    /** The wire id, as Dubbo's. */
+    public static final byte ID = 2;
+
+    /** The extension name. */
+    public static final String NAME = "hessian2";
+
+    private final ClassLoader classLoader;
+    private final SerializerFactory outputFactory;
+    private final FactoryCache inputFactories = new FactoryCache();
+
+    /** Resolves classes through the context class loader (see the class comment). */
+    public Hessian2Serialization() {
+        this(null);
+    }
+
+    /** Resolves classes named by the bytes through {@code classLoader}. */
+    public Hessian2Serialization(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        this.outputFactory = new SerializerFactory(classLoader != null ? classLoader : ownLoader());
+    }
+
+    @Override
+    public byte id() {
+        return ID;
+    }
+
+    @Override
+    public ObjectOutput serialize(OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        return new Hessian2ObjectOutput(out, outputFactory);
+    }
+
+    @Override
+    public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(allowlist, "allowlist");
+        return new Hessian2ObjectInput(in, inputFactories.get(allowlist), allowlist);
+    }
+
+    private AllowlistSerializerFactory newFactory(ClassAllowlist allowlist) {
+        ClassLoader loader = classLoader;
+        if (loader == null) {
+            loader = Thread.currentThread().getContextClassLoader();
+        }
+        if (loader == null) {
+            loader = ownLoader();
+        }
+        return new AllowlistSerializerFactory(loader, allowlist);
+    }
+
+    private static ClassLoader ownLoader() {
+        ClassLoader loader = Hessian2Serialization.class.getClassLoader();
+        return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    }
+
+    @Override
+    public String toString() {
+        return NAME;
+    }
+
+    /**
+     * Factories keyed by allowlist identity with weak keys. The factory holds its allowlist
+     * weakly too, so an entry does not keep its own key alive.
+     */
+    private final class FactoryCache {
+
+        private final ConcurrentHashMap<Object, AllowlistSerializerFactory> factories = new ConcurrentHashMap<>();
+        private final ReferenceQueue<ClassAllowlist> cleared = new ReferenceQueue<>();
+
+        AllowlistSerializerFactory get(ClassAllowlist allowlist) {
+            AllowlistSerializerFactory factory = factories.get(new Lookup(allowlist));
+            if (factory != null) {
+                return factory;
+            }
+            expunge();
+            return factories.computeIfAbsent(new WeakKey(allowlist, cleared), key -> newFactory(allowlist));
+        }
+
+        private void expunge() {
+            Reference<? extends ClassAllowlist> reference;
+            while ((reference = cleared.poll()) != null) {
+                factories.remove(reference);
+            }
+        }
+    }
+
+    /** Identity of an allowlist, strong (for lookups) or weak (stored). */
+    private interface IdentityKey {
+        Object referent();
+    }
+
+    private static boolean sameReferent(IdentityKey self, int hash, Object other) {
+        if (!(other instanceof IdentityKey key) || other.hashCode() != hash) {
+            return false;
+        }
+        Object referent = self.referent();
+        return referent != null && referent == key.referent();
+    }
+
+    private static final class Lookup implements IdentityKey {
+        private final ClassAllowlist allowlist;
+        private final int hash;
+
+        Lookup(ClassAllowlist allowlist) {
+            this.allowlist = allowlist;
+            this.hash = System.identityHashCode(allowlist);
+        }
+
+        @Override
+        public Object referent() {
+            return allowlist;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || sameReferent(this, hash, other);
+        }
+    }
+
+    private static final class WeakKey extends WeakReference<ClassAllowlist> implements IdentityKey {
+        private final int hash;
+
+        WeakKey(ClassAllowlist allowlist, ReferenceQueue<ClassAllowlist> queue) {
+            super(allowlist, queue);
+            this.hash = System.identityHashCode(allowlist);
+        }
+
+        @Override
+        public Object referent() {
+            return get();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || sameReferent(this, hash, other);
+        }
+    }
+}
