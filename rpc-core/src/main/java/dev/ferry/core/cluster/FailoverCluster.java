@@ -1,4 +1,4 @@
-package dev.ferry.cluster.support;
+package dev.ferry.core.cluster;
 
 import dev.ferry.api.CallOptions;
 import dev.ferry.api.Endpoint;

@@ -1,4 +1,4 @@
-package dev.ferry.cluster.loadbalance;
+package dev.ferry.core.cluster;
 
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;

@@ -1,4 +1,4 @@
-package dev.ferry.cluster;
+package dev.ferry.core.cluster;
 
 import dev.ferry.api.CallOptions;
 import dev.ferry.api.Endpoint;
@@ -10,8 +10,6 @@ import dev.ferry.api.RpcException.Code;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Cluster;
 import dev.ferry.api.spi.LoadBalance;
-import dev.ferry.cluster.loadbalance.RandomLoadBalance;
-import dev.ferry.cluster.support.FailoverCluster;
 import dev.ferry.core.directory.InvokerDirectory;
 import dev.ferry.core.extension.ExtensionRegistry;
 import dev.ferry.core.invocation.RpcInvocation;
