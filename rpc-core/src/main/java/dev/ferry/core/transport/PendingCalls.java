@@ -14,7 +14,6 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -133,7 +132,7 @@ public final class PendingCalls implements DecodeContext {
         final Invocation invocation;
         final Endpoint endpoint;
         final CompletableFuture<Result> future = new CompletableFuture<>();
-        volatile ScheduledFuture<?> timeout;
+        volatile TimerWheel.Timeout timeout;
 
         Pending(Invocation invocation, Endpoint endpoint) {
             this.invocation = invocation;
@@ -141,9 +140,9 @@ public final class PendingCalls implements DecodeContext {
         }
 
         void cancelTimeout() {
-            ScheduledFuture<?> t = timeout;
+            TimerWheel.Timeout t = timeout;
             if (t != null) {
-                t.cancel(false);
+                t.cancel();
             }
         }
     }

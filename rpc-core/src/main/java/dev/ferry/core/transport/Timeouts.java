@@ -1,31 +1,27 @@
 package dev.ferry.core.transport;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One daemon timer thread shared by every pending call; a call's timeout is a cancellable task
- * on it, so no caller thread sleeps waiting for a reply.
+ * The timer wheel shared by every pending call in the JVM: a call's timeout is a cancellable
+ * entry on it, so no caller thread sleeps waiting for a reply.
  */
 public final class Timeouts {
 
-    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
+    /** Resolution of call timeouts. */
+    public static final long TICK_MILLIS = 10;
+
+    private static final TimerWheel WHEEL = new TimerWheel(TICK_MILLIS, TimeUnit.MILLISECONDS, 1024, r -> {
         Thread t = new Thread(r, "ferry-timeouts");
         t.setDaemon(true);
         return t;
     });
 
-    static {
-        // Most calls answer in time: drop their cancelled tasks at once instead of at expiry.
-        TIMER.setRemoveOnCancelPolicy(true);
-    }
-
     private Timeouts() {
     }
 
-    /** Runs {@code task} after {@code millis}, unless cancelled first. */
-    public static ScheduledFuture<?> schedule(Runnable task, long millis) {
-        return TIMER.schedule(task, Math.max(0, millis), TimeUnit.MILLISECONDS);
+    /** Runs {@code task} after {@code millis} (to within one tick), unless cancelled first. */
+    public static TimerWheel.Timeout schedule(Runnable task, long millis) {
+        return WHEEL.schedule(task, millis, TimeUnit.MILLISECONDS);
     }
 }
