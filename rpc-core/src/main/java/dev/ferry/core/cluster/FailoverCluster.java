@@ -24,10 +24,22 @@ import java.util.concurrent.CompletionException;
 /**
  * Dubbo's default strategy: on a failure of the call itself (not a business exception), try
  * another instance, up to {@link CallOptions#RETRIES} more times. Each retry re-lists the
- * directory and skips instances already tried while others remain.
+ * directory (so instances that left are not retried and new ones can be) and skips instances
+ * already tried while others remain.
+ *
+ * <p>A client timeout is retried too, as in Dubbo, unless {@link #RETRY_CLIENT_TIMEOUTS} is
+ * off: on a transport that stores requests (RocketMQ) the timed-out request may still run, so
+ * retrying it could run the call twice.
  */
 @Extension("failover")
 public final class FailoverCluster implements Cluster {
+
+    /**
+     * Whether a call whose reply did not come in time ({@code CLIENT_TIMEOUT}) is retried on
+     * another instance; default true (Dubbo's behaviour). Failures where the request surely did
+     * not run (send failed, provider refused or dropped it past its deadline) are always retried.
+     */
+    public static final CallOptions.Key<Boolean> RETRY_CLIENT_TIMEOUTS = CallOptions.Key.of("failover.retryClientTimeouts", Boolean.TRUE);
 
     private final ExtensionRegistry extensions;
 
@@ -122,7 +134,7 @@ public final class FailoverCluster implements Cluster {
                 }
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 failures.add(cause);
-                if (n >= attempts || !retriable(cause)) {
+                if (n >= attempts || !retriable(cause, inv)) {
                     out.completeExceptionally(failures.size() == 1 ? cause : exhausted(inv, attempts, n, failures, cause));
                 } else {
                     attempt(inv, lb, attempts, n + 1, tried, failures, out);
@@ -130,9 +142,12 @@ public final class FailoverCluster implements Cluster {
             });
         }
 
-        private static boolean retriable(Throwable t) {
+        private static boolean retriable(Throwable t, Invocation inv) {
             // Only failures of the call are retried; anything else is a bug or a business outcome.
-            return t instanceof RpcException;
+            if (!(t instanceof RpcException r)) {
+                return false;
+            }
+            return r.code() != RpcException.Code.CLIENT_TIMEOUT || Boolean.TRUE.equals(inv.options().get(RETRY_CLIENT_TIMEOUTS));
         }
 
         private static RpcException exhausted(Invocation inv, int attempts, int made, List<Throwable> failures, Throwable last) {

@@ -65,26 +65,61 @@ public final class InvokerDirectory implements Directory {
             }
         }
         List<Invoker> current = available;
-        StringBuilder trail = null;
-        for (Router r : routers) {
-            List<Invoker> kept = r.route(current, invocation);
-            if (kept.size() != current.size()) {
-                trail = (trail == null ? new StringBuilder() : trail.append(", "))
-                        .append(ExtensionRegistry.nameOf(r)).append(" kept ").append(kept.size());
-            }
-            current = kept;
+        // Every router's count is kept for the diagnostic, but only built into text when needed.
+        int[] kept = new int[routers.size()];
+        String emptiedBy = null;
+        for (int r = 0; r < routers.size(); r++) {
+            Router router = routers.get(r);
             if (current.isEmpty()) {
                 break;
             }
+            List<Invoker> out;
+            try {
+                out = router.route(current, invocation);
+            } catch (RuntimeException e) {
+                throw new RpcException(Code.CLIENT_ERROR, "router '" + ExtensionRegistry.nameOf(router) + "' failed on "
+                        + RpcInvocation.describe(invocation) + ": " + e, e);
+            }
+            if (out == null) {
+                throw new RpcException(Code.CLIENT_ERROR, "router '" + ExtensionRegistry.nameOf(router)
+                        + "' returned no list for " + RpcInvocation.describe(invocation));
+            }
+            kept[r] = out.size();
+            if (out.isEmpty()) {
+                emptiedBy = ExtensionRegistry.nameOf(router);
+            }
+            current = out;
         }
         if (current.isEmpty()) {
-            throw new RpcException(Code.SERVICE_NOT_FOUND, "no provider available for "
-                    + RpcInvocation.describe(invocation) + ": the directory knows " + known.size()
-                    + " instance(s), " + available.size() + " available"
-                    + (trail == null ? "" : "; routers: " + trail) + (known.isEmpty() ? "" : "; instances: "
-                    + known.stream().map(i -> i.endpoint().toString()).toList()));
+            throw new RpcException(Code.SERVICE_NOT_FOUND, noProvider(invocation, known, available, kept, emptiedBy));
         }
         return current;
+    }
+
+    private String noProvider(Invocation invocation, List<Invoker> known, List<Invoker> available, int[] kept, String emptiedBy) {
+        StringBuilder sb = new StringBuilder("no provider available for ").append(RpcInvocation.describe(invocation))
+                .append(": the directory knows ").append(known.size()).append(" instance(s), ")
+                .append(available.size()).append(" available");
+        if (emptiedBy != null) {
+            sb.append("; routers: ");
+            int before = available.size();
+            for (int r = 0; r < routers.size(); r++) {
+                if (r > 0) {
+                    sb.append(", ");
+                }
+                sb.append(ExtensionRegistry.nameOf(routers.get(r))).append(" kept ").append(kept[r]).append(" of ").append(before);
+                if (kept[r] == 0) {
+                    break;
+                }
+                before = kept[r];
+            }
+            sb.append("; router '").append(emptiedBy).append("' removed the rest");
+        }
+        if (!known.isEmpty()) {
+            sb.append("; instances: ").append(known.stream().map(i -> i.endpoint().toString()
+                    + (i.isAvailable() ? "" : " (unavailable)")).toList());
+        }
+        return sb.toString();
     }
 
     @Override

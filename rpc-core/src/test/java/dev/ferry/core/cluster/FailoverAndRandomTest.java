@@ -156,6 +156,87 @@ class FailoverAndRandomTest {
         }
     }
 
+    @Test
+    void clientTimeoutsAreRetriedUnlessSwitchedOff() {
+        Fake slow = new Fake("h1", () -> CompletableFuture.failedFuture(new RpcException(Code.CLIENT_TIMEOUT, "no reply")));
+        Fake good = new Fake("h2", () -> CompletableFuture.completedFuture(Result.value("ok")));
+        Invocation noRetryOnTimeout = new RpcInvocation(KEY, "m", new Class<?>[0], null, String.class, null,
+                CallOptions.DEFAULT.with(FailoverCluster.RETRY_CLIENT_TIMEOUTS, false));
+        Invoker onlySlow = failover(List.of(slow));
+        CompletionException e = assertThrows(CompletionException.class, () -> onlySlow.invoke(noRetryOnTimeout).join());
+        assertEquals(Code.CLIENT_TIMEOUT, ((RpcException) e.getCause()).code());
+        assertEquals(1, slow.calls.get(), "a request that may still run is not sent again");
+        // Failures where the request surely did not run are still retried.
+        Fake refused = new Fake("h3", () -> CompletableFuture.failedFuture(new RpcException(Code.SERVER_TIMEOUT, "dropped past its deadline")));
+        assertEquals("ok", failover(List.of(refused, good)).invoke(noRetryOnTimeout).join().value());
+        // By default (Dubbo's behaviour) a timeout is retried.
+        assertEquals("ok", failover(List.of(slow, good)).invoke(call(2)).join().value());
+    }
+
+    @Test
+    void randomWarmUpAndSeed() {
+        long now = 1_700_000_000_000L;
+        Fake warming = new Fake(new Endpoint("dubbo", "w", 1).withParameter(Weights.TIMESTAMP, String.valueOf(now - 120_000)), null);
+        Fake warm = new Fake("warm", null);
+        // 120 s of the default 600 s warm-up: weight 20 of 100.
+        assertEquals(20, Weights.of(warming.endpoint(), now));
+        RandomLoadBalance lb = new RandomLoadBalance(new java.util.SplittableRandom(99), () -> now);
+        int n = 60_000;
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            hits += lb.select(List.of(warming, warm), call(0)) == warming ? 1 : 0;
+        }
+        assertEquals(20 / 120.0, hits / (double) n, 0.008);
+        assertEquals(100, Weights.of(warming.endpoint(), now + 600_000), "warm after the warm-up period");
+        assertEquals(7, Weights.warmupWeight(70, 1000, 100));
+        assertEquals(1, Weights.warmupWeight(0, 1000, 100));
+        assertEquals(100, Weights.warmupWeight(5000, 1000, 100));
+        assertEquals(100, Weights.warmupWeight(5, 0, 100));
+    }
+
+    @Test
+    void allZeroWeightsAreChosenUniformly() {
+        List<Invoker> zeros = List.of(
+                new Fake(new Endpoint("dubbo", "a", 1).withParameter(Endpoint.WEIGHT, "0"), null),
+                new Fake(new Endpoint("dubbo", "b", 1).withParameter(Endpoint.WEIGHT, "0"), null));
+        RandomLoadBalance lb = new RandomLoadBalance(new java.util.SplittableRandom(5), System::currentTimeMillis);
+        int first = 0;
+        for (int i = 0; i < 10_000; i++) {
+            first += lb.select(zeros, call(0)) == zeros.get(0) ? 1 : 0;
+        }
+        assertEquals(0.5, first / 10_000.0, 0.03);
+    }
+
+    @Test
+    void noProviderNamesEveryRouterAndTheOneThatEmptiedTheList() {
+        dev.ferry.api.spi.Router keepAll = (invokers, inv) -> invokers;
+        dev.ferry.api.spi.Router dropH1 = (invokers, inv) -> invokers.stream().filter(i -> !i.endpoint().host().equals("h1")).toList();
+        dev.ferry.api.spi.Router dropAll = (invokers, inv) -> List.of();
+        InvokerDirectory d = new InvokerDirectory(Object.class, KEY, List.of(keepAll, dropH1, dropAll));
+        Fake down = new Fake("h3", null) {
+            @Override
+            public boolean isAvailable() {
+                return false;
+            }
+        };
+        d.update(List.of(new Fake("h1", null), new Fake("h2", null), down));
+        RpcException e = assertThrows(RpcException.class, () -> d.list(call(0)));
+        assertEquals(Code.SERVICE_NOT_FOUND, e.code());
+        String m = e.getMessage();
+        assertTrue(m.contains("a.Svc#m"), m);
+        assertTrue(m.contains("the directory knows 3 instance(s), 2 available"), m);
+        assertTrue(m.matches(".*kept 2 of 2, .* kept 1 of 2, .* kept 0 of 1; router '.*' removed the rest.*"), m);
+        assertTrue(m.contains("(unavailable)"), m);
+        dev.ferry.api.spi.Router broken = (invokers, inv) -> {
+            throw new IllegalStateException("rule bug");
+        };
+        InvokerDirectory withBroken = new InvokerDirectory(Object.class, KEY, List.of(broken));
+        withBroken.update(List.of(new Fake("h1", null)));
+        RpcException b = assertThrows(RpcException.class, () -> withBroken.list(call(0)));
+        assertEquals(Code.CLIENT_ERROR, b.code());
+        assertTrue(b.getMessage().contains("rule bug"), b.getMessage());
+    }
+
     /** Availability from one fake, behaviour from another. */
     private record Delegate(Fake availability, Fake behaviour) implements Invoker {
         @Override

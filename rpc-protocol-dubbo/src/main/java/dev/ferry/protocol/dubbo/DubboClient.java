@@ -12,7 +12,6 @@ import dev.ferry.api.spi.Message;
 import dev.ferry.api.spi.Request;
 import dev.ferry.api.spi.Response;
 import dev.ferry.core.invocation.RpcInvocation;
-import dev.ferry.core.transport.PendingCalls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -28,6 +27,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Timer;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,20 +35,31 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The consumer's connection to one provider address, shared by every invoker that refers to
- * it. Connects on first use, writes frames, matches replies to calls and, once the connection
- * is lost, fails the calls waiting on it and keeps trying to restore it in the background
- * while invokers still use it; a call made meanwhile also tries to connect at once.
+ * The consumer side of one provider address: {@link DubboProtocolConfig#connections()} shared
+ * connections (one by default), used in turn by every invoker of every service at that address.
  *
- * <p>Each physical connection has its own {@link PendingCalls}, so a dying connection fails
- * exactly the calls written to it.
+ * <p>Connections are opened on first use. A lost connection fails the calls written to it at
+ * once and is restored in the background while invokers still use the client, waiting
+ * {@link DubboProtocolConfig#reconnectInterval()} before the first attempt and twice as long
+ * after each failed one, up to {@link DubboProtocolConfig#maxReconnectInterval()}; a call made
+ * meanwhile also tries to connect at once. A connection whose provider announced its shutdown
+ * (Dubbo's read-only event) takes no new calls while another connection can, and makes the
+ * client unavailable when none can, so clusters move to other providers.
+ *
+ * <p>No thread waits per call: requests are encoded on the caller's thread and written in
+ * batches by the connection's event loop ({@link WriteQueue}); replies complete their futures on
+ * the event loop; timeouts run on a timer wheel.
  */
 final class DubboClient {
 
     private static final Logger log = LoggerFactory.getLogger(DubboClient.class);
+    /** The event data with which a Dubbo provider tells consumers it is shutting down. */
+    static final String READONLY_EVENT = "R";
 
     private final Endpoint endpoint;
     private final DubboProtocolConfig config;
@@ -57,28 +68,34 @@ final class DubboClient {
     private final byte heartbeatSerializationId;
     private final Bootstrap bootstrap;
     private final EventLoopGroup group;
+    private final Timer timer;
+    private final Slot[] slots;
+    private final AtomicInteger turn = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
 
     private final Object lock = new Object();
-    private volatile Connection current;         // written under lock
-    private ScheduledFuture<?> reconnect;        // guarded by lock
     private int refs;                            // guarded by lock
-    private volatile boolean dead;
     private volatile boolean closed;
 
     DubboClient(Endpoint endpoint, DubboProtocolConfig config, Codec codec, Function<String, ClassAllowlist> allowlists,
-                byte heartbeatSerializationId, EventLoopGroup group) {
+                byte heartbeatSerializationId, EventLoopGroup group, Timer timer) {
         this.endpoint = endpoint;
         this.config = config;
         this.codec = codec;
         this.allowlists = allowlists;
         this.heartbeatSerializationId = heartbeatSerializationId;
         this.group = group;
+        this.timer = timer;
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+        this.slots = new Slot[config.connections()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i);
+        }
     }
 
     /** {@code dubbo://host:port}, as calls through this client are named in errors. */
@@ -86,9 +103,20 @@ final class DubboClient {
         return endpoint;
     }
 
-    /** False once the connection is known lost (until it is restored) or the client is closed. */
+    /**
+     * False once the client is closed, or every connection is known lost (until one is
+     * restored) or announced read-only by the provider.
+     */
     boolean isAvailable() {
-        return !closed && !dead;
+        if (closed) {
+            return false;
+        }
+        for (Slot s : slots) {
+            if (s.available()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Counts one more invoker using this client. */
@@ -112,13 +140,13 @@ final class DubboClient {
     CompletableFuture<Result> send(Invocation inv, byte serializationId, boolean oneway) {
         Connection conn;
         try {
-            conn = connection();
+            conn = pick().connection();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new RpcException(Code.CHANNEL_INACTIVE,
                     "call " + RpcInvocation.describe(inv) + " to " + endpoint + " failed: " + e.getMessage(), e));
         }
-        long id = PendingCalls.nextId();
-        CompletableFuture<Result> result = oneway ? new CompletableFuture<>() : conn.pending.register(id, inv, endpoint);
+        long id = ids.incrementAndGet();
+        CompletableFuture<Result> result = oneway ? new CompletableFuture<>() : conn.calls.register(id, inv);
         Request request = Request.call(id, serializationId, !oneway, inv);
         ChannelFuture connected = conn.connectFuture;
         if (connected.isDone()) {
@@ -127,6 +155,21 @@ final class DubboClient {
             connected.addListener((ChannelFutureListener) f -> afterConnect(conn, f, request, result));
         }
         return result;
+    }
+
+    /** The next connection in turn, skipping ones known dead or read-only while another is fine. */
+    private Slot pick() {
+        if (slots.length == 1) {
+            return slots[0];
+        }
+        int start = Math.floorMod(turn.getAndIncrement(), slots.length);
+        for (int i = 0; i < slots.length; i++) {
+            Slot s = slots[(start + i) % slots.length];
+            if (s.available()) {
+                return s;
+            }
+        }
+        return slots[start];
     }
 
     private void afterConnect(Connection conn, ChannelFuture connected, Request request, CompletableFuture<Result> result) {
@@ -148,140 +191,56 @@ final class DubboClient {
                     + " failed: the request cannot be encoded: " + e.getMessage(), e));
             return;
         }
-        ch.writeAndFlush(buf).addListener((ChannelFutureListener) w -> {
-            if (!w.isSuccess()) {
-                fail(conn, request, result, new RpcException(Code.CHANNEL_INACTIVE, "call " + RpcInvocation.describe(inv)
-                        + " to " + endpoint + " failed: the request could not be written: " + describe(w.cause()), w.cause()));
-            } else if (!request.twoWay()) {
-                result.complete(Result.value(null));
-            }
-        });
+        if (request.twoWay()) {
+            // A failed write closes the channel, which fails this call with the others on it.
+            conn.writes.write(buf, null);
+        } else {
+            conn.writes.write(buf, w -> {
+                if (w.isSuccess()) {
+                    result.complete(Result.value(null));
+                } else {
+                    result.completeExceptionally(new RpcException(Code.CHANNEL_INACTIVE, "call "
+                            + RpcInvocation.describe(inv) + " to " + endpoint + " failed: the request could not be written: "
+                            + describe(w.cause()), w.cause()));
+                }
+            });
+        }
     }
 
     private static void fail(Connection conn, Request request, CompletableFuture<Result> result, RpcException e) {
         if (request.twoWay()) {
-            conn.pending.fail(request.id(), e);
+            conn.calls.fail(request.id(), e);
         } else {
             result.completeExceptionally(e);
         }
     }
 
-    /** The live or connecting connection, starting a new attempt when the last one is gone. */
-    private Connection connection() {
-        Connection c = current;
-        if (c != null && c.usable()) {
-            return c;
-        }
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException("the client is closed");
-            }
-            if (current == null || !current.usable()) {
-                connect();
-            }
-            return current;
-        }
-    }
-
-    // Called with lock held; the new attempt becomes the current connection.
-    private void connect() {
-        Connection conn = new Connection();
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                long beat = config.heartbeatInterval().toMillis();
-                ch.pipeline().addLast("idle", new IdleStateHandler(beat * 3, 0, beat, TimeUnit.MILLISECONDS))
-                        .addLast("frames", new FrameDecoder(config.payloadLimit()))
-                        .addLast("handler", new ClientHandler(conn));
-            }
-        });
-        conn.connectFuture = b.connect(endpoint.host(), endpoint.port());
-        current = conn;
-        conn.connectFuture.addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                log.debug("connected to {}", endpoint);
-                synchronized (lock) {
-                    if (conn == current) {
-                        dead = false;
-                    }
-                }
-                if (closed) {
-                    f.channel().close();
-                }
-            } else {
-                log.debug("cannot connect to {}: {}", endpoint, describe(f.cause()));
-                markDead(conn);
-            }
-        });
-    }
-
-    private void onConnectionLost(Connection conn) {
-        conn.pending.failAll(endpoint, "connection closed");
-        if (!closed) {
-            log.info("connection to {} lost", endpoint);
-            markDead(conn);
-        }
-    }
-
-    // Only the current connection's fate decides availability: a stale one may report late.
-    private void markDead(Connection conn) {
-        synchronized (lock) {
-            if (conn != current) {
-                return;
-            }
-            dead = true;
-        }
-        scheduleReconnect();
-    }
-
-    /** While invokers still use this client, tries to restore the connection every interval. */
-    private void scheduleReconnect() {
-        synchronized (lock) {
-            if (closed || refs <= 0 || reconnect != null && !reconnect.isDone() || group.isShuttingDown()) {
-                return;
-            }
-            try {
-                reconnect = group.schedule(this::reconnect, config.reconnectInterval().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                log.debug("cannot schedule a reconnect to {}: {}", endpoint, e.toString());
-            }
-        }
-    }
-
-    private void reconnect() {
-        synchronized (lock) {
-            reconnect = null;
-            if (closed || refs <= 0 || current != null && current.usable()) {
-                return;
-            }
-            connect();
-        }
-    }
-
-    /** Closes the connection; calls waiting on it fail with {@code CHANNEL_INACTIVE}. */
+    /** Closes the connections; calls waiting on them fail with {@code CHANNEL_INACTIVE}. */
     void close() {
-        Connection c;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (reconnect != null) {
-                reconnect.cancel(false);
-            }
-            c = current;
-            current = null;
         }
-        if (c != null) {
-            c.connectFuture.channel().close().awaitUninterruptibly(1000);
-            // A connection still connecting has no channel events yet: fail its calls here.
-            c.pending.failAll(endpoint, "the client was closed");
+        for (Slot s : slots) {
+            s.close();
         }
+    }
+
+    /** Calls written and not yet answered, over all connections. */
+    int inFlight() {
+        int n = 0;
+        for (Slot s : slots) {
+            Connection c = s.current;
+            n += c == null ? 0 : c.calls.size();
+        }
+        return n;
     }
 
     @Override
     public String toString() {
-        return "DubboClient{" + endpoint + (dead ? ", dead" : "") + (closed ? ", closed" : "") + "}";
+        return "DubboClient{" + endpoint + ", " + slots.length + " connection(s)" + (closed ? ", closed" : "") + "}";
     }
 
     private static String describe(Throwable t) {
@@ -292,10 +251,144 @@ final class DubboClient {
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
+    /** One of the client's connections and its reconnect state. */
+    private final class Slot {
+        private final int index;
+        private volatile Connection current;         // written under lock
+        private volatile boolean dead;
+        private ScheduledFuture<?> reconnect;        // guarded by lock
+        private long backoffMillis = config.reconnectInterval().toMillis(); // guarded by lock
+
+        Slot(int index) {
+            this.index = index;
+        }
+
+        boolean available() {
+            Connection c = current;
+            return !dead && (c == null || !c.readOnly);
+        }
+
+        /** The live or connecting connection, starting a new attempt when the last one is gone. */
+        Connection connection() {
+            Connection c = current;
+            if (c != null && c.usable()) {
+                return c;
+            }
+            synchronized (lock) {
+                if (closed) {
+                    throw new IllegalStateException("the client is closed");
+                }
+                if (current == null || !current.usable()) {
+                    connect();
+                }
+                return current;
+            }
+        }
+
+        // Called with lock held; the new attempt becomes the current connection.
+        private void connect() {
+            Connection conn = new Connection();
+            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    long beat = config.heartbeatInterval().toMillis();
+                    ch.pipeline().addLast("idle", new IdleStateHandler(beat * 3, 0, beat, TimeUnit.MILLISECONDS))
+                            .addLast("frames", new FrameDecoder(config.payloadLimit()))
+                            .addLast("handler", new ClientHandler(conn));
+                }
+            });
+            ChannelFuture f = b.connect(endpoint.host(), endpoint.port());
+            conn.writes = new WriteQueue(f.channel());
+            conn.connectFuture = f;
+            current = conn;
+            f.addListener((ChannelFutureListener) done -> {
+                if (done.isSuccess()) {
+                    log.debug("connected to {} (connection {})", endpoint, index);
+                    synchronized (lock) {
+                        if (conn == current) {
+                            dead = false;
+                            backoffMillis = config.reconnectInterval().toMillis();
+                        }
+                    }
+                    if (closed) {
+                        done.channel().close();
+                    }
+                } else {
+                    log.debug("cannot connect to {}: {}", endpoint, describe(done.cause()));
+                    markDead(conn);
+                }
+            });
+        }
+
+        void onConnectionLost(Connection conn) {
+            conn.calls.failAll("connection closed");
+            if (!closed) {
+                log.info("connection to {} lost", endpoint);
+                markDead(conn);
+            }
+        }
+
+        // Only the current connection's fate decides availability: a stale one may report late.
+        private void markDead(Connection conn) {
+            synchronized (lock) {
+                if (conn != current) {
+                    return;
+                }
+                dead = true;
+            }
+            scheduleReconnect();
+        }
+
+        /** While invokers still use the client, tries to restore the connection, backing off. */
+        private void scheduleReconnect() {
+            synchronized (lock) {
+                if (closed || refs <= 0 || reconnect != null && !reconnect.isDone() || group.isShuttingDown()) {
+                    return;
+                }
+                long delay = backoffMillis;
+                backoffMillis = Math.min(backoffMillis * 2, config.maxReconnectInterval().toMillis());
+                try {
+                    reconnect = group.schedule(this::reconnect, delay, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                    log.debug("cannot schedule a reconnect to {}: {}", endpoint, e.toString());
+                }
+            }
+        }
+
+        private void reconnect() {
+            synchronized (lock) {
+                reconnect = null;
+                if (closed || refs <= 0 || current != null && current.usable()) {
+                    return;
+                }
+                connect();
+            }
+        }
+
+        void close() {
+            Connection c;
+            synchronized (lock) {
+                if (reconnect != null) {
+                    reconnect.cancel(false);
+                }
+                c = current;
+                current = null;
+            }
+            if (c != null) {
+                c.connectFuture.channel().close().awaitUninterruptibly(1000);
+                // A connection still connecting has no channel events yet: fail its calls here.
+                c.calls.failAll("the client was closed");
+            }
+        }
+    }
+
     /** One physical connection attempt and the calls written to it. */
     private final class Connection {
-        final PendingCalls pending = new PendingCalls(allowlists);
+        final InFlightCalls calls = new InFlightCalls(endpoint, timer, allowlists);
         volatile ChannelFuture connectFuture;
+        volatile WriteQueue writes;
+        /** Set when the provider announced its shutdown. */
+        volatile boolean readOnly;
 
         /** Connecting, or connected and open. */
         boolean usable() {
@@ -309,6 +402,15 @@ final class DubboClient {
 
         ClientHandler(Connection conn) {
             this.conn = conn;
+        }
+
+        private Slot slot() {
+            for (Slot s : slots) {
+                if (s.current == conn) {
+                    return s;
+                }
+            }
+            return null;
         }
 
         @Override
@@ -330,7 +432,7 @@ final class DubboClient {
             byte serializationId = Frames.serializationId(frame);
             Message message;
             try {
-                message = Frames.decode(codec, frame, conn.pending);
+                message = Frames.decode(codec, frame, conn.calls);
             } catch (CodecException e) {
                 if (e.requestId() == CodecException.UNKNOWN_ID) {
                     log.warn("closing connection to {}: {}", endpoint, e.getMessage());
@@ -351,21 +453,27 @@ final class DubboClient {
                 if (response.event()) {
                     return; // a heartbeat reply: reading it already reset the idle timer
                 }
-                if (!conn.pending.complete(response)) {
+                if (!conn.calls.complete(response)) {
                     log.debug("reply {} from {} came after its call ended", response.id(), endpoint);
                 }
-            } else if (message instanceof Request request && request.event() && request.twoWay()) {
-                writeQuietly(ch, Response.event(request.id(), request.serializationId()));
+            } else if (message instanceof Request request && request.event()) {
+                if (READONLY_EVENT.equals(request.eventData())) {
+                    log.info("provider {} is shutting down: no new calls on this connection", endpoint);
+                    conn.readOnly = true;
+                }
+                if (request.twoWay()) {
+                    writeQuietly(ch, Response.event(request.id(), request.serializationId()));
+                }
             }
         }
 
         private void failCall(long id, Code code, String why, Throwable cause) {
-            Invocation inv = conn.pending.invocation(id);
+            Invocation inv = conn.calls.invocation(id);
             if (inv == null) {
                 log.debug("reply {} from {} came after its call ended ({})", id, endpoint, why);
                 return;
             }
-            conn.pending.fail(id, new RpcException(code, "call " + RpcInvocation.describe(inv) + " to " + endpoint
+            conn.calls.fail(id, new RpcException(code, "call " + RpcInvocation.describe(inv) + " to " + endpoint
                     + " failed: " + why, cause));
         }
 
@@ -384,7 +492,7 @@ final class DubboClient {
                     log.info("closing connection to {}: no reply to three heartbeats", endpoint);
                     ctx.close();
                 } else if (e.state() == IdleState.ALL_IDLE) {
-                    writeQuietly(ctx.channel(), Request.heartbeat(PendingCalls.nextId(), heartbeatSerializationId));
+                    writeQuietly(ctx.channel(), Request.heartbeat(ids.incrementAndGet(), heartbeatSerializationId));
                 }
             } else {
                 ctx.fireUserEventTriggered(evt);
@@ -393,7 +501,12 @@ final class DubboClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            onConnectionLost(conn);
+            Slot s = slot();
+            if (s != null) {
+                s.onConnectionLost(conn);
+            } else {
+                conn.calls.failAll("connection closed");
+            }
             ctx.fireChannelInactive();
         }
 

@@ -2,6 +2,7 @@ package dev.ferry.protocol.dubbo;
 
 import dev.ferry.api.CallOptions;
 import dev.ferry.api.Endpoint;
+import dev.ferry.api.GenericService;
 import dev.ferry.api.Invoker;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.ClassAllowlist;
@@ -17,6 +18,7 @@ import dev.ferry.serialization.DefaultClassAllowlist;
 import dev.ferry.serialization.Serializations;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -46,6 +48,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * try (FerryBootstrap ferry = FerryBootstrap.builder().protocol(dubbo).build()) { ... }
  * }</pre>
  *
+ * <p>A reference of type {@link GenericService} makes generic calls to the service its key
+ * names (wrap the invoker in {@link dev.ferry.core.generic.GenericReference}); replies are then
+ * decoded with the JDK's plain types only.
+ *
  * <p>The no-argument constructor (used when the protocol is found by name through
  * {@link java.util.ServiceLoader}) takes {@link DubboProtocolConfig#defaults()}.
  */
@@ -64,11 +70,12 @@ public final class DubboProtocol implements Protocol {
     private final DubboCodec codec;
     private final ExportedServices services;
     private final byte defaultSerializationId;
-    private final Map<String, ClassAllowlist> allowlists = new ConcurrentHashMap<>();
+    private final Map<String, ReplyAllowlist> allowlists = new ConcurrentHashMap<>();
     private final Map<String, DubboClient> clients = new HashMap<>();   // guarded by this
 
     private EventLoopGroup bossGroup;    // guarded by this
     private EventLoopGroup ioGroup;      // guarded by this
+    private HashedWheelTimer timer;      // guarded by this
     private DubboServer server;          // guarded by this
     private boolean closed;              // guarded by this
 
@@ -131,8 +138,9 @@ public final class DubboProtocol implements Protocol {
             throw new IllegalArgumentException("the dubbo protocol cannot call " + endpoint + ": its protocol is '"
                     + endpoint.protocol() + "'");
         }
-        // Replies are decoded with the referred interface's own types and nothing else.
-        allowlists.computeIfAbsent(type.getName(), n -> DefaultClassAllowlist.builder().allowTypesOf(type).build());
+        // Replies are decoded with the referred interface's own types and nothing else; a generic
+        // reference has no interface, so its replies get the JDK's plain types only.
+        allowlists.compute(key.interfaceName(), (name, known) -> known == null ? ReplyAllowlist.of(type) : known.with(type));
         // A url without a port means Dubbo's default port, as in Apache Dubbo.
         Endpoint address = new Endpoint(NAME, endpoint.host(), endpoint.port() == 0
                 ? DubboProtocolConfig.DEFAULT_PORT : endpoint.port());
@@ -141,7 +149,8 @@ public final class DubboProtocol implements Protocol {
             ensureOpen();
             client = clients.get(address.address());
             if (client == null) {
-                client = new DubboClient(address, config, codec, this::allowlist, defaultSerializationId, ensureIoGroup());
+                client = new DubboClient(address, config, codec, this::allowlist, defaultSerializationId, ensureIoGroup(),
+                        ensureTimer());
                 clients.put(address.address(), client);
             }
             client.retain();
@@ -157,6 +166,7 @@ public final class DubboProtocol implements Protocol {
         List<DubboClient> cs;
         EventLoopGroup boss;
         EventLoopGroup io;
+        HashedWheelTimer t;
         synchronized (this) {
             if (closed) {
                 return;
@@ -167,6 +177,7 @@ public final class DubboProtocol implements Protocol {
             clients.clear();
             boss = bossGroup;
             io = ioGroup;
+            t = timer;
         }
         if (s != null) {
             s.close(config.shutdownTimeout());
@@ -180,6 +191,14 @@ public final class DubboProtocol implements Protocol {
             }
         }
         stopping.forEach(f -> f.awaitUninterruptibly(3000));
+        if (t != null) {
+            t.stop();
+        }
+    }
+
+    /** Consumers connected to this protocol's server; 0 without a server. */
+    synchronized int serverConnections() {
+        return server == null ? 0 : server.connectionCount();
     }
 
     @Override
@@ -245,6 +264,14 @@ public final class DubboProtocol implements Protocol {
         return ioGroup;
     }
 
+    // Called with this locked. One timer thread per protocol runs every pending call's timeout.
+    private HashedWheelTimer ensureTimer() {
+        if (timer == null) {
+            timer = new HashedWheelTimer(daemonThreads("ferry-dubbo-timer"), 10, TimeUnit.MILLISECONDS, 512);
+        }
+        return timer;
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the dubbo protocol is closed");
@@ -254,6 +281,43 @@ public final class DubboProtocol implements Protocol {
     /** Daemon threads named {@code prefix-N}, so a forgotten protocol never keeps a JVM alive. */
     static ThreadFactory daemonThreads(String prefix) {
         return new DefaultThreadFactory(prefix, true);
+    }
+
+    /**
+     * What replies for one interface name may contain: the types of every interface referred
+     * under that name (normally one), or only the JDK's plain types for a generic reference.
+     */
+    private record ReplyAllowlist(List<Class<?>> types, List<ClassAllowlist> lists) implements ClassAllowlist {
+
+        static ReplyAllowlist of(Class<?> type) {
+            return new ReplyAllowlist(List.of(type), List.of(listFor(type)));
+        }
+
+        ReplyAllowlist with(Class<?> type) {
+            if (types.contains(type)) {
+                return this;
+            }
+            List<Class<?>> t = new ArrayList<>(types);
+            t.add(type);
+            List<ClassAllowlist> l = new ArrayList<>(lists);
+            l.add(listFor(type));
+            return new ReplyAllowlist(List.copyOf(t), List.copyOf(l));
+        }
+
+        @Override
+        public boolean allows(String className) {
+            for (ClassAllowlist l : lists) {
+                if (l.allows(className)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static ClassAllowlist listFor(Class<?> type) {
+            return type == GenericService.class ? DefaultClassAllowlist.builder().build()
+                    : DefaultClassAllowlist.builder().allowTypesOf(type).build();
+        }
     }
 
     /** A service served by this protocol's server. */

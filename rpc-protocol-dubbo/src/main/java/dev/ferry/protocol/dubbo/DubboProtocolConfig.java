@@ -29,10 +29,14 @@ import java.util.Objects;
  *   <tr><td>businessThreads</td><td>{@value #DEFAULT_BUSINESS_THREADS}</td></tr>
  *   <tr><td>businessQueue</td><td>{@value #DEFAULT_BUSINESS_QUEUE} (no queue: a full pool answers
  *       {@code THREADPOOL_EXHAUSTED} at once, as Dubbo's fixed pool does)</td></tr>
+ *   <tr><td>connections</td><td>{@value #DEFAULT_CONNECTIONS} shared connection per provider address</td></tr>
  *   <tr><td>connectTimeout</td><td>3 s</td></tr>
  *   <tr><td>heartbeatInterval</td><td>60 s; a connection silent for three intervals is closed</td></tr>
- *   <tr><td>reconnectInterval</td><td>2 s between attempts to restore a lost client connection</td></tr>
- *   <tr><td>shutdownTimeout</td><td>3 s for calls in flight to finish when the protocol closes</td></tr>
+ *   <tr><td>reconnectInterval</td><td>2 s before the first attempt to restore a lost client connection,
+ *       doubling after each failed attempt up to maxReconnectInterval</td></tr>
+ *   <tr><td>maxReconnectInterval</td><td>30 s</td></tr>
+ *   <tr><td>shutdownTimeout</td><td>3 s for calls in flight to finish when the protocol closes (consumers
+ *       are told first, with Dubbo's read-only event, so they stop sending)</td></tr>
  * </table>
  */
 public final class DubboProtocolConfig {
@@ -41,12 +45,15 @@ public final class DubboProtocolConfig {
     public static final int DEFAULT_PORT = 20880;
     public static final int DEFAULT_BUSINESS_THREADS = 200;
     public static final int DEFAULT_BUSINESS_QUEUE = 0;
+    public static final int DEFAULT_CONNECTIONS = 1;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_MAX_RECONNECT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
 
     private static final int MAX_THREADS = 10_000;
+    private static final int MAX_CONNECTIONS = 64;
 
     private final String host;
     private final String advertisedHost;
@@ -56,9 +63,11 @@ public final class DubboProtocolConfig {
     private final int ioThreads;
     private final int businessThreads;
     private final int businessQueue;
+    private final int connections;
     private final Duration connectTimeout;
     private final Duration heartbeatInterval;
     private final Duration reconnectInterval;
+    private final Duration maxReconnectInterval;
     private final Duration shutdownTimeout;
 
     private DubboProtocolConfig(Builder b) {
@@ -70,9 +79,12 @@ public final class DubboProtocolConfig {
         this.ioThreads = b.ioThreads;
         this.businessThreads = b.businessThreads;
         this.businessQueue = b.businessQueue;
+        this.connections = b.connections;
         this.connectTimeout = b.connectTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
         this.reconnectInterval = b.reconnectInterval;
+        this.maxReconnectInterval = b.maxReconnectInterval.compareTo(b.reconnectInterval) < 0
+                ? b.reconnectInterval : b.maxReconnectInterval;
         this.shutdownTimeout = b.shutdownTimeout;
     }
 
@@ -121,6 +133,11 @@ public final class DubboProtocolConfig {
         return businessQueue;
     }
 
+    /** Connections a client keeps to one provider address; calls are spread over them in turn. */
+    public int connections() {
+        return connections;
+    }
+
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -131,6 +148,11 @@ public final class DubboProtocolConfig {
 
     public Duration reconnectInterval() {
         return reconnectInterval;
+    }
+
+    /** Longest wait between reconnect attempts; never shorter than {@link #reconnectInterval()}. */
+    public Duration maxReconnectInterval() {
+        return maxReconnectInterval;
     }
 
     public Duration shutdownTimeout() {
@@ -147,9 +169,11 @@ public final class DubboProtocolConfig {
         b.ioThreads = ioThreads;
         b.businessThreads = businessThreads;
         b.businessQueue = businessQueue;
+        b.connections = connections;
         b.connectTimeout = connectTimeout;
         b.heartbeatInterval = heartbeatInterval;
         b.reconnectInterval = reconnectInterval;
+        b.maxReconnectInterval = maxReconnectInterval;
         b.shutdownTimeout = shutdownTimeout;
         return b;
     }
@@ -158,8 +182,9 @@ public final class DubboProtocolConfig {
     public String toString() {
         return "DubboProtocolConfig{host=" + host + ", advertisedHost=" + advertisedHost + ", port=" + port
                 + ", payloadLimit=" + payloadLimit + ", ioThreads=" + ioThreads + ", businessThreads="
-                + businessThreads + ", businessQueue=" + businessQueue + ", connectTimeout=" + connectTimeout
-                + ", heartbeatInterval=" + heartbeatInterval + ", reconnectInterval=" + reconnectInterval
+                + businessThreads + ", businessQueue=" + businessQueue + ", connections=" + connections
+                + ", connectTimeout=" + connectTimeout + ", heartbeatInterval=" + heartbeatInterval
+                + ", reconnectInterval=" + reconnectInterval + ", maxReconnectInterval=" + maxReconnectInterval
                 + ", shutdownTimeout=" + shutdownTimeout + "}";
     }
 
@@ -215,9 +240,11 @@ public final class DubboProtocolConfig {
         private int ioThreads = defaultIoThreads();
         private int businessThreads = DEFAULT_BUSINESS_THREADS;
         private int businessQueue = DEFAULT_BUSINESS_QUEUE;
+        private int connections = DEFAULT_CONNECTIONS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration reconnectInterval = DEFAULT_RECONNECT_INTERVAL;
+        private Duration maxReconnectInterval = DEFAULT_MAX_RECONNECT_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {
@@ -272,6 +299,15 @@ public final class DubboProtocolConfig {
             return this;
         }
 
+        /** Connections per provider address, 1..{@value #MAX_CONNECTIONS}. */
+        public Builder connections(int count) {
+            if (count <= 0 || count > MAX_CONNECTIONS) {
+                throw new IllegalArgumentException("connections per address must be 1.." + MAX_CONNECTIONS + ": " + count);
+            }
+            this.connections = count;
+            return this;
+        }
+
         public Builder connectTimeout(Duration timeout) {
             Duration d = positive("connect timeout", timeout);
             if (d.toMillis() > Integer.MAX_VALUE) {
@@ -288,6 +324,12 @@ public final class DubboProtocolConfig {
 
         public Builder reconnectInterval(Duration interval) {
             this.reconnectInterval = positive("reconnect interval", interval);
+            return this;
+        }
+
+        /** Cap of the doubling wait between reconnect attempts. */
+        public Builder maxReconnectInterval(Duration interval) {
+            this.maxReconnectInterval = positive("max reconnect interval", interval);
             return this;
         }
 

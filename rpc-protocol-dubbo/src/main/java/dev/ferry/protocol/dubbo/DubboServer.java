@@ -1,12 +1,15 @@
 package dev.ferry.protocol.dubbo;
 
 import dev.ferry.api.Invocation;
+import dev.ferry.api.Result;
 import dev.ferry.api.RpcException.Code;
+import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Codec;
 import dev.ferry.api.spi.CodecException;
 import dev.ferry.api.spi.Message;
 import dev.ferry.api.spi.Request;
 import dev.ferry.api.spi.Response;
+import dev.ferry.core.generic.GenericDispatch;
 import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.core.provider.ExportedServices;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,6 +29,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,27 +45,42 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The provider side of one {@link DubboProtocol}: a Netty server that splits frames, decodes
  * them on the I/O thread and runs calls on a bounded business pool.
  *
  * <p>Every two-way request gets an answer: a decoded call its result, a frame that does not
- * decode (but names its id) status 40 or the codec's code, a request the full pool cannot take
- * status 100, a response that cannot be encoded status 80 or the codec's code. Only frames
- * whose header is unreadable close the connection.
+ * decode (but names its id) status 40 or the codec's code, a request for an unknown service
+ * or method status 60 (its arguments never decoded), a request the full pool cannot take
+ * status 100, a request that waited in the pool's queue past its own timeout status 31, a
+ * response that cannot be encoded status 80 or the codec's code. Only frames whose header is
+ * unreadable close the connection.
+ *
+ * <p>Besides the exported methods, every service answers Dubbo's {@code $echo} with its
+ * argument and Dubbo's generic {@code $invoke} ({@link GenericDispatch}).
+ *
+ * <p>Closing is graceful: the server stops accepting, tells every connected consumer with
+ * Dubbo's read-only event so they send elsewhere, waits for calls in flight, then closes.
  */
 final class DubboServer {
 
     private static final Logger log = LoggerFactory.getLogger(DubboServer.class);
+    private static final AttributeKey<WriteQueue> WRITES = AttributeKey.valueOf("ferry.dubbo.writes");
+    // Dubbo consumers send this service version when none is configured; it means "no version".
+    private static final String NO_VERSION = "0.0.0";
 
     private final DubboProtocolConfig config;
     private final Codec codec;
     private final ExportedServices services;
+    private final ProviderContext context;
+    private final GenericDispatch generic;
     private final byte fallbackSerializationId;
     private final ThreadPoolExecutor business;
     private final ChannelGroup connections = new DefaultChannelGroup("ferry-dubbo-server", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong eventIds = new AtomicLong();
     private final ServerHandler handler = new ServerHandler();
     private Channel serverChannel;
     private String address;
@@ -70,6 +89,8 @@ final class DubboServer {
         this.config = config;
         this.codec = codec;
         this.services = services;
+        this.context = new ProviderContext(services);
+        this.generic = new GenericDispatch(services);
         this.fallbackSerializationId = fallbackSerializationId;
         int threads = config.businessThreads();
         BlockingQueue<Runnable> queue = config.businessQueue() == 0
@@ -118,13 +139,15 @@ final class DubboServer {
     }
 
     /**
-     * Stops accepting, lets calls in flight finish for up to {@code grace}, then closes every
-     * connection and stops the business pool.
+     * Stops accepting, tells connected consumers this provider is going (Dubbo's read-only
+     * event), lets calls in flight finish for up to {@code grace}, then closes every connection
+     * and stops the business pool.
      */
     void close(Duration grace) {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly(grace.toMillis() + 1000);
         }
+        sendReadOnly();
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
@@ -146,13 +169,33 @@ final class DubboServer {
         }
     }
 
+    /** Connected consumers. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    private void sendReadOnly() {
+        for (Channel ch : connections) {
+            if (!ch.isActive()) {
+                continue;
+            }
+            Request notice = new Request(eventIds.incrementAndGet(), fallbackSerializationId, false, true, null,
+                    DubboClient.READONLY_EVENT);
+            try {
+                ch.writeAndFlush(Frames.encode(codec, notice, ch.alloc()));
+            } catch (IOException | RuntimeException e) {
+                log.debug("cannot tell {} that this provider is shutting down: {}", ch.remoteAddress(), e.toString());
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ request handling
 
     private void onFrame(Channel ch, ByteBuf frame) {
         byte serializationId = Frames.serializationId(frame);
         Message message;
         try {
-            message = Frames.decode(codec, frame, services);
+            message = Frames.decode(codec, frame, context);
         } catch (CodecException e) {
             onBadFrame(ch, e, serializationId);
             return;
@@ -173,8 +216,9 @@ final class DubboServer {
             return;
         }
         inFlight.incrementAndGet();
+        long arrived = System.nanoTime();
         try {
-            business.execute(() -> run(ch, request));
+            business.execute(() -> run(ch, request, arrived));
         } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
             Invocation inv = request.invocation();
@@ -189,10 +233,11 @@ final class DubboServer {
         }
     }
 
-    private void run(Channel ch, Request request) {
+    private void run(Channel ch, Request received, long arrived) {
+        Request request = withoutPlaceholderVersion(received);
         CompletableFuture<Response> f;
         try {
-            f = services.dispatch(request);
+            f = dispatch(request, arrived);
         } catch (RuntimeException | Error e) {
             f = CompletableFuture.completedFuture(Response.error(request.id(), request.serializationId(),
                     Code.SERVER_ERROR, "provider failed on " + RpcInvocation.describe(request.invocation()) + ": " + e));
@@ -209,6 +254,38 @@ final class DubboServer {
                 inFlight.decrementAndGet();
             }
         });
+    }
+
+    private CompletableFuture<Response> dispatch(Request request, long arrived) {
+        Invocation inv = request.invocation();
+        long waited = System.nanoTime() - arrived;
+        long timeout = inv.options().timeout().toNanos();
+        if (waited > timeout) {
+            // Its caller has given up already: running it would only take a thread from live calls.
+            return CompletableFuture.completedFuture(Response.error(request.id(), request.serializationId(),
+                    Code.SERVER_TIMEOUT, "provider at " + address + " dropped " + RpcInvocation.describe(inv)
+                            + ": it waited " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms for a business thread, past its "
+                            + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms timeout"));
+        }
+        if (ProviderContext.isEcho(inv)) {
+            return CompletableFuture.completedFuture(Response.ok(request.id(), request.serializationId(),
+                    Result.value(inv.arguments()[0])));
+        }
+        if (GenericDispatch.isGeneric(inv)) {
+            return generic.dispatch(request);
+        }
+        return services.dispatch(request);
+    }
+
+    private static Request withoutPlaceholderVersion(Request request) {
+        Invocation inv = request.invocation();
+        ServiceKey key = inv.serviceKey();
+        if (!NO_VERSION.equals(key.version())) {
+            return request;
+        }
+        return Request.call(request.id(), request.serializationId(), request.twoWay(), new RpcInvocation(
+                new ServiceKey(key.interfaceName(), key.group(), ""), inv.methodName(), inv.parameterTypes(),
+                inv.arguments(), inv.returnType(), inv.attachments(), inv.options()));
     }
 
     private void onBadFrame(Channel ch, CodecException e, byte serializationId) {
@@ -260,11 +337,17 @@ final class DubboServer {
                 return;
             }
         }
-        ch.writeAndFlush(buf).addListener((ChannelFutureListener) w -> {
+        ChannelFutureListener onWritten = w -> {
             if (!w.isSuccess()) {
                 log.debug("could not write response {} to {}: {}", response.id(), ch.remoteAddress(), String.valueOf(w.cause()));
             }
-        });
+        };
+        WriteQueue writes = ch.attr(WRITES).get();
+        if (writes == null || ch.eventLoop().inEventLoop()) {
+            ch.writeAndFlush(buf).addListener(onWritten);
+        } else {
+            writes.write(buf, null);
+        }
     }
 
     private ByteBuf encodeError(Channel ch, long id, byte serializationId, Code code, String message) {
@@ -286,6 +369,7 @@ final class DubboServer {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            ctx.channel().attr(WRITES).set(new WriteQueue(ctx.channel()));
             connections.add(ctx.channel());
             ctx.fireChannelActive();
         }

@@ -23,6 +23,10 @@ class DubboProtocolConfigTest {
         assertEquals(200, c.businessThreads());
         assertEquals(0, c.businessQueue());
         assertEquals(Duration.ofSeconds(3), c.connectTimeout());
+        assertEquals(1, c.connections());
+        assertEquals(Duration.ofSeconds(60), c.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(2), c.reconnectInterval());
+        assertEquals(Duration.ofSeconds(30), c.maxReconnectInterval());
         assertTrue(c.ioThreads() >= 1);
         assertTrue(!c.advertisedHost().equals("0.0.0.0"), "the wildcard is never advertised");
     }
@@ -49,6 +53,26 @@ class DubboProtocolConfigTest {
         assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().host(" "));
         assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().host("dubbo://x"));
         assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().shutdownTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void connectionsAndReconnectBackoffAreChecked() {
+        assertEquals(4, DubboProtocolConfig.builder().connections(4).build().connections());
+        assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().connections(0));
+        assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().connections(-1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DubboProtocolConfig.builder().connections(100_000));
+        assertTrue(e.getMessage().contains("100000"));
+        assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().maxReconnectInterval(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> DubboProtocolConfig.builder().maxReconnectInterval(null));
+        assertThrows(IllegalArgumentException.class,
+                () -> DubboProtocolConfig.builder().maxReconnectInterval(Duration.ofMillis(-5)));
+        // A cap below the first interval is raised to it rather than inverting the backoff.
+        DubboProtocolConfig c = DubboProtocolConfig.builder().reconnectInterval(Duration.ofSeconds(5))
+                .maxReconnectInterval(Duration.ofSeconds(1)).build();
+        assertEquals(Duration.ofSeconds(5), c.maxReconnectInterval());
+        assertEquals(c.connections(), c.toBuilder().build().connections());
+        assertEquals(c.maxReconnectInterval(), c.toBuilder().build().maxReconnectInterval());
     }
 
     @Test
