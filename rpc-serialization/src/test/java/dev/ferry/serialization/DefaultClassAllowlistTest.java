@@ -94,6 +94,30 @@ class DefaultClassAllowlistTest {
         assertFalse(allowlist.allows("com.example.Foo"));
     }
 
+    /** A service exchanging protoc-generated messages. */
+    interface ProtoService {
+        dev.ferry.serialization.protobuf.test.OrderReply place(dev.ferry.serialization.protobuf.test.OrderRequest request);
+    }
+
+    @Test
+    void generatedProtobufMessagesAreAllowedButNotWalkedInto() {
+        DefaultClassAllowlist allowlist = DefaultClassAllowlist.builder().allowTypesOf(ProtoService.class).build();
+        assertTrue(allowlist.allows(dev.ferry.serialization.protobuf.test.OrderRequest.class.getName()));
+        assertTrue(allowlist.allows(dev.ferry.serialization.protobuf.test.OrderReply.class.getName()));
+        // the runtime's internals behind a message's fields are not values the service exchanges
+        for (String internal : List.of("com.google.protobuf.GeneratedMessageV3", "com.google.protobuf.UnknownFieldSet",
+                "com.google.protobuf.MapField", "com.google.protobuf.LazyStringArrayList",
+                "com.google.protobuf.ByteString")) {
+            assertFalse(allowlist.allows(internal), internal);
+        }
+    }
+
+    @Test
+    void enumAndRecordBasesAreAllowedForJavaSerialization() {
+        assertTrue(JDK.allows("java.lang.Enum"));
+        assertTrue(JDK.allows("java.lang.Record"));
+    }
+
     @Test
     void userAdditions() {
         DefaultClassAllowlist allowlist = DefaultClassAllowlist.builder()

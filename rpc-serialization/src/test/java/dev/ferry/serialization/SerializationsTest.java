@@ -23,10 +23,22 @@ class SerializationsTest {
     }
 
     @Test
+    void everyBuiltInSerializationHasDubbosId() {
+        Serializations all = Serializations.load();
+        assertInstanceOf(dev.ferry.serialization.java.JavaSerialization.class, all.byId((byte) 3));
+        assertInstanceOf(dev.ferry.serialization.protobuf.ProtobufSerialization.class, all.byId((byte) 22));
+        assertInstanceOf(dev.ferry.serialization.fastjson2.Fastjson2Serialization.class, all.byId((byte) 23));
+        assertEquals("java", all.nameOf((byte) 3));
+        assertEquals("protobuf", all.nameOf((byte) 22));
+        assertEquals("fastjson2", all.nameOf((byte) 23));
+        assertSame(all.byId((byte) 23), all.byName("fastjson2"));
+        assertEquals(4, all.all().size());
+    }
+
+    @Test
     void unknownIds() {
-        // Java native serialization (3) is not provided
-        assertNull(Serializations.load().byId((byte) 3));
-        assertNull(Serializations.load().nameOf((byte) 3));
+        assertNull(Serializations.load().byId((byte) 0));
+        assertNull(Serializations.load().nameOf((byte) 4));
         assertNull(Serializations.load().byId((byte) 31));
         assertNull(Serializations.load().byId((byte) 32));
         assertNull(Serializations.load().byId((byte) -1));
@@ -35,8 +47,8 @@ class SerializationsTest {
 
     @Test
     void unknownNameListsTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Serializations.load().byName("java"));
-        assertTrue(e.getMessage().contains("'java'"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Serializations.load().byName("kryo"));
+        assertTrue(e.getMessage().contains("'kryo'"), e.getMessage());
         assertTrue(e.getMessage().contains("hessian2"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Serializations.load().byName(null));
     }

@@ -36,6 +36,21 @@ import java.util.Set;
  * request body (dubbo version, service path, service version, method name, parameter
  * descriptor, arguments, attachments) or the response body (a type byte 0–5, then value or
  * exception, then attachments), written with the serialization the header names.
+ *
+ * <p>Limits and refusals, all before any argument or value is deserialized:
+ * <ul>
+ *   <li>a body longer than this codec's payload limit is refused from the header;</li>
+ *   <li>a request body longer than its service's limit ({@link PayloadLimits}, from the
+ *       service's {@code ExportOptions}) is refused once the service path is read; a request
+ *       in a serialization its service does not accept is refused (Java native serialization is
+ *       accepted only by services that name it);</li>
+ *   <li>a reply longer than its call's {@link CodecOptions#PAYLOAD_LIMIT} is refused from the
+ *       header; a reply in Java native serialization is refused unless its call was sent in it;
+ *       a reply's classes are checked against the call's {@link CodecOptions#REPLY_ALLOWLIST}
+ *       when it has one, else the transport's allowlist for the interface;</li>
+ *   <li>a request or reply that would be written longer than its call's limit is not written:
+ *       {@link #encode} throws, and {@link #encodeReply} writes an error reply instead.</li>
+ * </ul>
  */
 public final class DubboCodec implements Codec {
 
@@ -63,6 +78,9 @@ public final class DubboCodec implements Codec {
 
     private static final ClassAllowlist NOTHING = className -> false;
 
+    /** Java native serialization's name: opt-in per service and per call. */
+    static final String JAVA_SERIALIZATION = "java";
+
     private final Serializations serializations;
     private final int payloadLimit;
 
@@ -80,8 +98,52 @@ public final class DubboCodec implements Codec {
 
     // ---------------------------------------------------------------- encode
 
+    /**
+     * Writes one frame. A request is held to its call's {@link CodecOptions#PAYLOAD_LIMIT} as
+     * well as this codec's limit, a response to this codec's limit (use {@link #encodeReply}
+     * to hold it to its call's).
+     *
+     * @throws CodecException when the body is over the limit or the serialization is unknown
+     */
     @Override
     public void encode(Message message, OutputStream out) throws IOException {
+        int limit = payloadLimit;
+        if (message instanceof Request req && !req.event()) {
+            limit = Math.min(limit, callLimit(req.invocation()));
+        }
+        encode(message, out, limit);
+    }
+
+    /**
+     * Writes the reply to {@code call} (the request's decoded invocation), held to the call's
+     * payload limit, which decoding set to its service's. A reply that would be too long is
+     * replaced by an error reply (status {@link Code#SERVER_ERROR}) saying so, so the caller
+     * hears why instead of waiting for its timeout.
+     *
+     * @throws CodecException when not even the error reply can be written
+     */
+    public void encodeReply(Response reply, Invocation call, OutputStream out) throws IOException {
+        int limit = Math.min(payloadLimit, callLimit(call));
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(256);
+        try {
+            encode(reply, frame, limit);
+        } catch (OverLimit e) {
+            if (!reply.isOk()) {
+                throw e;
+            }
+            encode(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
+                    + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), out, payloadLimit);
+            return;
+        }
+        frame.writeTo(out);
+    }
+
+    private static int callLimit(Invocation call) {
+        Integer limit = call == null ? null : call.options().get(CodecOptions.PAYLOAD_LIMIT);
+        return limit == null || limit <= 0 ? Integer.MAX_VALUE : limit;
+    }
+
+    private void encode(Message message, OutputStream out, int limit) throws IOException {
         Serialization serialization = serializations.byId(message.serializationId());
         if (serialization == null) {
             throw new CodecException(message instanceof Request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
@@ -116,12 +178,12 @@ public final class DubboCodec implements Codec {
             }
         }
         o.flush();
-        if (body.size() > payloadLimit) {
+        if (body.size() > limit) {
             boolean request = message instanceof Request;
-            throw new CodecException(request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
+            throw new OverLimit(request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
                     (request ? "request" : "response") + " body of " + body.size()
-                            + " bytes exceeds the payload limit of " + payloadLimit + " bytes",
-                    message.id(), request, false, null);
+                            + " bytes exceeds the payload limit of " + limit + " bytes",
+                    message.id(), request);
         }
         byte[] header = new byte[FrameHeader.LENGTH];
         header[0] = FrameHeader.MAGIC_HIGH;
@@ -206,9 +268,9 @@ public final class DubboCodec implements Codec {
         InputStream body = new BoundedInputStream(in, length);
         try {
             if (request) {
-                return decodeRequest(body, serialization, context, id, serializationId, twoWay, event);
+                return decodeRequest(body, length, serialization, context, id, serializationId, twoWay, event);
             }
-            return decodeResponse(body, serialization, context, id, serializationId, status, event);
+            return decodeResponse(body, length, serialization, context, id, serializationId, status, event);
         } catch (CodecException e) {
             throw e;
         } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -218,8 +280,8 @@ public final class DubboCodec implements Codec {
         }
     }
 
-    private Message decodeRequest(InputStream body, Serialization serialization, DecodeContext context, long id,
-                                  byte serializationId, boolean twoWay, boolean event) throws IOException {
+    private Message decodeRequest(InputStream body, int length, Serialization serialization, DecodeContext context,
+                                  long id, byte serializationId, boolean twoWay, boolean event) throws IOException {
         if (event) {
             // Heartbeats carry a null; nothing in an event needs a class instantiated.
             Object data = serialization.deserialize(body, NOTHING).readObject();
@@ -229,6 +291,12 @@ public final class DubboCodec implements Codec {
         ObjectInput in = serialization.deserialize(body, allow);
         in.readUTF(); // dubbo version of the caller
         String path = in.readUTF();
+        int serviceLimit = serviceLimit(context, path);
+        if (path != null && length > serviceLimit) {
+            throw new CodecException(Code.BAD_REQUEST, "request " + id + " body of " + length
+                    + " bytes exceeds the payload limit of " + serviceLimit + " bytes of service " + path,
+                    id, true, twoWay, null);
+        }
         String version = in.readUTF();
         String methodName = in.readUTF();
         String descriptor = in.readUTF();
@@ -254,7 +322,8 @@ public final class DubboCodec implements Codec {
         }
         Map<String, Object> attachments = readAttachments(in);
         String group = stringOf(attachments.get(GROUP));
-        CallOptions options = CallOptions.DEFAULT;
+        // The reply is held to the same limit as the request (see encodeReply).
+        CallOptions options = CallOptions.DEFAULT.with(CodecOptions.PAYLOAD_LIMIT, serviceLimit);
         String timeout = stringOf(attachments.get(TIMEOUT));
         if (timeout != null) {
             try {
@@ -270,8 +339,13 @@ public final class DubboCodec implements Codec {
                 new RpcInvocation(key, methodName, types, args, returnType, attachments, options));
     }
 
-    private Message decodeResponse(InputStream body, Serialization serialization, DecodeContext context, long id,
-                                   byte serializationId, byte status, boolean event) throws IOException {
+    private int serviceLimit(DecodeContext context, String path) {
+        int limit = path != null && context instanceof PayloadLimits limits ? limits.payloadLimit(path) : 0;
+        return limit > 0 ? Math.min(limit, payloadLimit) : payloadLimit;
+    }
+
+    private Message decodeResponse(InputStream body, int length, Serialization serialization, DecodeContext context,
+                                   long id, byte serializationId, byte status, boolean event) throws IOException {
         if (event) {
             serialization.deserialize(body, NOTHING).readObject();
             return Response.event(id, serializationId);
@@ -285,7 +359,22 @@ public final class DubboCodec implements Codec {
             throw new CodecException(Code.BAD_RESPONSE, "no call waits for response " + id
                     + " (it timed out or was never sent)", id, false, false, null);
         }
-        ObjectInput in = serialization.deserialize(body, context.allowlist(call.serviceKey().interfaceName()));
+        int limit = Math.min(payloadLimit, callLimit(call));
+        if (length > limit) {
+            throw new CodecException(Code.BAD_RESPONSE, "response " + id + " to " + RpcInvocation.describe(call)
+                    + ": body of " + length + " bytes exceeds the payload limit of " + limit + " bytes",
+                    id, false, false, null);
+        }
+        if (JAVA_SERIALIZATION.equals(serializations.nameOf(serializationId))
+                && !JAVA_SERIALIZATION.equals(call.options().get(CallOptions.SERIALIZATION))) {
+            throw new CodecException(Code.BAD_RESPONSE, "response " + id + " to " + RpcInvocation.describe(call)
+                    + " is in Java native serialization, which the call did not use; refused", id, false, false, null);
+        }
+        ClassAllowlist allowlist = call.options().get(CodecOptions.REPLY_ALLOWLIST);
+        if (allowlist == null) {
+            allowlist = context.allowlist(call.serviceKey().interfaceName());
+        }
+        ObjectInput in = serialization.deserialize(body, allowlist);
         byte type = in.readByte();
         Result result;
         switch (type) {
@@ -365,6 +454,15 @@ public final class DubboCodec implements Codec {
     private static final class Body extends ByteArrayOutputStream {
         Body(int size) {
             super(size);
+        }
+    }
+
+    /** A body over its payload limit, found while encoding. */
+    private static final class OverLimit extends CodecException {
+        private static final long serialVersionUID = 1L;
+
+        OverLimit(Code code, String message, long id, boolean request) {
+            super(code, message, id, request, false, null);
         }
     }
 

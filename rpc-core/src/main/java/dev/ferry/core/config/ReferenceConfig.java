@@ -5,15 +5,26 @@ import dev.ferry.api.Endpoint;
 import dev.ferry.api.RpcReference;
 import dev.ferry.api.ServiceKey;
 
+import dev.ferry.core.codec.CodecOptions;
+import dev.ferry.serialization.DefaultClassAllowlist;
+
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a consumer calls one service. Build one with {@link #builder} or read it off an
  * {@link RpcReference} field with {@link #fromAnnotation}. Unset values take the defaults of
  * {@link CallOptions}.
+ *
+ * <p>Replies are decoded with the types the interface names, plus the classes and packages
+ * added with {@link Builder#allowClass(String...)} and {@link Builder#allowPackage(String)}
+ * (carried to the codec as {@link CodecOptions#REPLY_ALLOWLIST}), and may be at most
+ * {@link Builder#payloadLimit(int)} bytes long, as may requests
+ * ({@link CodecOptions#PAYLOAD_LIMIT}; the protocol's limit, 8 MiB by default, unless set).
  *
  * @param <T> the service interface
  */
@@ -122,6 +133,8 @@ public final class ReferenceConfig<T> {
         private boolean async;
         private final List<String> filters = new ArrayList<>();
         private CallOptions options = CallOptions.DEFAULT;
+        private final Set<String> allowedClasses = new LinkedHashSet<>();
+        private final Set<String> allowedPackages = new LinkedHashSet<>();
 
         private Builder(Class<T> type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -212,7 +225,44 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
+        /**
+         * Lets replies carry instances of these classes (binary names) beyond the types the
+         * interface names. Known deserialization gadgets stay refused.
+         */
+        public Builder<T> allowClass(String... classNames) {
+            Objects.requireNonNull(classNames, "classNames");
+            for (String name : classNames) {
+                allowedClasses.add(ServiceConfig.checkClassName(name));
+            }
+            return this;
+        }
+
+        /** Lets replies carry instances of every class in {@code packageName} and below. */
+        public Builder<T> allowPackage(String packageName) {
+            allowedPackages.add(ServiceConfig.checkPackageName(packageName));
+            return this;
+        }
+
+        /**
+         * Largest request or reply body of this reference's calls, in bytes (unset: the
+         * protocol's limit, 8 MiB unless configured otherwise); the protocol's own limit still
+         * applies when it is lower.
+         */
+        public Builder<T> payloadLimit(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("payload limit must be positive: " + bytes);
+            }
+            options = options.with(CodecOptions.PAYLOAD_LIMIT, bytes);
+            return this;
+        }
+
         public ReferenceConfig<T> build() {
+            if (!allowedClasses.isEmpty() || !allowedPackages.isEmpty()) {
+                DefaultClassAllowlist.Builder replies = DefaultClassAllowlist.builder().allowTypesOf(type);
+                allowedClasses.forEach(replies::allowClass);
+                allowedPackages.forEach(replies::allowPackage);
+                options = options.with(CodecOptions.REPLY_ALLOWLIST, replies.build());
+            }
             return new ReferenceConfig<>(this);
         }
     }

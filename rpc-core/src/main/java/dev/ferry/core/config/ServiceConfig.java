@@ -7,12 +7,23 @@ import dev.ferry.api.spi.ExportOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How one service implementation is exported. Build one with {@link #builder} or read it off
  * an {@link RpcService} class with {@link #fromAnnotation}.
+ *
+ * <p>What the service accepts from the network: requests written in one of its
+ * {@link #serializations()} (hessian2 unless set; Java native serialization only when named),
+ * at most {@link #payloadLimit()} bytes long (the protocol's limit unless set: 8 MiB by
+ * default), whose values are of the types
+ * its interface names, plus the classes and packages added with
+ * {@link Builder#allowClass(String...)} and {@link Builder#allowPackage(String)}; known
+ * deserialization gadgets never, whatever is added.
  *
  * @param <T> the service interface
  */
@@ -33,6 +44,9 @@ public final class ServiceConfig<T> {
     private final int weight;
     private final String tag;
     private final List<String> filters;
+    private final int payloadLimit;
+    private final List<String> allowedClasses;
+    private final List<String> allowedPackages;
 
     private ServiceConfig(Builder<T> b) {
         this.type = b.type;
@@ -45,6 +59,9 @@ public final class ServiceConfig<T> {
         this.weight = b.weight;
         this.tag = b.tag;
         this.filters = List.copyOf(b.filters);
+        this.payloadLimit = b.payloadLimit;
+        this.allowedClasses = List.copyOf(b.allowedClasses);
+        this.allowedPackages = List.copyOf(b.allowedPackages);
     }
 
     /** A builder for a service of interface {@code type} served by {@code implementation}. */
@@ -128,14 +145,31 @@ public final class ServiceConfig<T> {
         return filters;
     }
 
+    /** Largest request or reply body, in bytes; {@code 0} for the protocol's limit (the default). */
+    public int payloadLimit() {
+        return payloadLimit;
+    }
+
+    /** Classes requests may carry beyond the interface's own types. */
+    public List<String> allowedClasses() {
+        return allowedClasses;
+    }
+
+    /** Packages whose classes requests may carry beyond the interface's own types. */
+    public List<String> allowedPackages() {
+        return allowedPackages;
+    }
+
     /** What the protocol needs to know. */
     public ExportOptions exportOptions() {
-        return new ExportOptions(serializations, tag, weight);
+        return new ExportOptions(serializations, tag, weight, payloadLimit, allowedClasses, allowedPackages);
     }
 
     @Override
     public String toString() {
-        return "ServiceConfig{" + serviceKey() + ", protocols=" + protocols + ", serializations=" + serializations + "}";
+        return "ServiceConfig{" + serviceKey() + ", protocols=" + protocols + ", serializations=" + serializations
+                + ", payloadLimit=" + payloadLimit + ", allowedClasses=" + allowedClasses
+                + ", allowedPackages=" + allowedPackages + "}";
     }
 
     /** Builds a {@link ServiceConfig}; every setter rejects nonsense at once. */
@@ -150,6 +184,9 @@ public final class ServiceConfig<T> {
         private int weight = DEFAULT_WEIGHT;
         private String tag = "";
         private final List<String> filters = new ArrayList<>();
+        private int payloadLimit = ExportOptions.PROTOCOL_PAYLOAD_LIMIT;
+        private final Set<String> allowedClasses = new LinkedHashSet<>();
+        private final Set<String> allowedPackages = new LinkedHashSet<>();
 
         private Builder(Class<T> type, T implementation) {
             this.type = Objects.requireNonNull(type, "type");
@@ -212,8 +249,69 @@ public final class ServiceConfig<T> {
             return this;
         }
 
+        /**
+         * Lets requests carry instances of these classes (binary names, e.g.
+         * {@code com.example.Order$Line}) beyond the types the interface names: subclasses
+         * that only appear at run time, values in {@code Object} fields. Known
+         * deserialization gadgets stay refused.
+         */
+        public Builder<T> allowClass(String... classNames) {
+            Objects.requireNonNull(classNames, "classNames");
+            for (String name : classNames) {
+                allowedClasses.add(checkClassName(name));
+            }
+            return this;
+        }
+
+        /**
+         * Lets requests carry instances of every class in {@code packageName} and below (e.g.
+         * {@code com.example.orders}). Known deserialization gadgets stay refused.
+         */
+        public Builder<T> allowPackage(String packageName) {
+            allowedPackages.add(checkPackageName(packageName));
+            return this;
+        }
+
+        /**
+         * Largest request or reply body, in bytes (unset: the protocol's limit, 8 MiB unless
+         * configured otherwise). A request over it is refused with status 40; a reply over it is
+         * replaced by an error reply. The protocol's own limit still applies when it is lower.
+         */
+        public Builder<T> payloadLimit(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("payload limit must be positive: " + bytes);
+            }
+            this.payloadLimit = bytes;
+            return this;
+        }
+
         public ServiceConfig<T> build() {
             return new ServiceConfig<>(this);
         }
+    }
+
+    private static final int MAX_NAME_LENGTH = 1024;
+    private static final Pattern BINARY_NAME = Pattern.compile(
+            "[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+
+    /** A class's binary name as a JVM spells it; no arrays, no blanks. */
+    static String checkClassName(String name) {
+        if (name == null || name.length() > MAX_NAME_LENGTH || !BINARY_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + abbreviate(name) + "' is not a class name (e.g. com.example.Order$Line)");
+        }
+        return name;
+    }
+
+    /** A package name, with or without a trailing dot; returned without it. */
+    static String checkPackageName(String name) {
+        String bare = name != null && name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (bare == null || bare.length() > MAX_NAME_LENGTH || !BINARY_NAME.matcher(bare).matches()) {
+            throw new IllegalArgumentException("'" + abbreviate(name) + "' is not a package name (e.g. com.example.orders)");
+        }
+        return bare;
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "null" : s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 }

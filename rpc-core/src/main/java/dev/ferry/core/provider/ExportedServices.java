@@ -11,23 +11,34 @@ import dev.ferry.api.spi.DecodeContext;
 import dev.ferry.api.spi.ExportOptions;
 import dev.ferry.api.spi.Request;
 import dev.ferry.api.spi.Response;
+import dev.ferry.core.codec.PayloadLimits;
 import dev.ferry.core.codec.TypeDescriptors;
 import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.serialization.DefaultClassAllowlist;
 import dev.ferry.serialization.Serializations;
 
 import java.lang.reflect.Method;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A protocol's table of exported services: the provider's {@link DecodeContext} (which
- * methods exist, which serializations and classes each interface accepts) and the dispatch of
- * a decoded request to its service's provider chain.
+ * methods exist, which serializations, classes and payload sizes each interface accepts) and
+ * the dispatch of a decoded request to its service's provider chain.
+ *
+ * <p>Decoding knows a request's interface before its group (which travels last, in the
+ * attachments), so what it checks is per interface: when several groups or versions of one
+ * interface are exported, a request may use any serialization one of them accepts, carry any
+ * class one of them allows, and be as long as the largest of their payload limits. The
+ * allowlist of an interface is its own types (see
+ * {@link DefaultClassAllowlist.Builder#allowTypesOf}) plus the classes and packages its
+ * services' {@link ExportOptions} add, under the deny list of known gadgets.
  */
-public final class ExportedServices implements DecodeContext {
+public final class ExportedServices implements DecodeContext, PayloadLimits {
 
     private final Serializations serializations;
     private final Map<ServiceKey, Invoker> services = new ConcurrentHashMap<>();
@@ -48,12 +59,12 @@ public final class ExportedServices implements DecodeContext {
         for (String name : options.serializations()) {
             accepted[serializations.byName(name).id() & 0x1f] = true;
         }
+        InterfaceInfo info = new InterfaceInfo(invoker.type(), accepted, Set.copyOf(options.allowedClasses()),
+                Set.copyOf(options.allowedPackages()), options.payloadLimit());
         if (services.putIfAbsent(key, invoker) != null) {
             throw new IllegalStateException("service " + key + " is already exported");
         }
-        interfaces.merge(key.interfaceName(), new InterfaceInfo(invoker.type(), accepted,
-                        DefaultClassAllowlist.builder().allowTypesOf(invoker.type()).build()),
-                (old, add) -> old.union(add));
+        interfaces.merge(key.interfaceName(), info, InterfaceInfo::union);
     }
 
     /** Removes a service. */
@@ -115,10 +126,20 @@ public final class ExportedServices implements DecodeContext {
         return info == null ? name -> false : info.allowlist;
     }
 
-    private record InterfaceInfo(Class<?> type, boolean[] accepted, ClassAllowlist allowlist, Map<String, Method> methods) {
+    @Override
+    public int payloadLimit(String interfaceName) {
+        InterfaceInfo info = interfaces.get(interfaceName);
+        return info == null ? 0 : info.payloadLimit;
+    }
 
-        InterfaceInfo(Class<?> type, boolean[] accepted, ClassAllowlist allowlist) {
-            this(type, accepted, allowlist, methodsOf(type));
+    private record InterfaceInfo(Class<?> type, boolean[] accepted, Set<String> allowedClasses,
+                                 Set<String> allowedPackages, int payloadLimit, ClassAllowlist allowlist,
+                                 Map<String, Method> methods) {
+
+        InterfaceInfo(Class<?> type, boolean[] accepted, Set<String> allowedClasses, Set<String> allowedPackages,
+                      int payloadLimit) {
+            this(type, accepted, allowedClasses, allowedPackages, payloadLimit,
+                    allowlistOf(type, allowedClasses, allowedPackages), methodsOf(type));
         }
 
         InterfaceInfo union(InterfaceInfo other) {
@@ -126,7 +147,30 @@ public final class ExportedServices implements DecodeContext {
             for (int i = 0; i < both.length; i++) {
                 both[i] |= other.accepted[i];
             }
-            return new InterfaceInfo(type, both, allowlist, methods);
+            Set<String> classes = new HashSet<>(allowedClasses);
+            classes.addAll(other.allowedClasses);
+            Set<String> packages = new HashSet<>(allowedPackages);
+            packages.addAll(other.allowedPackages);
+            if (classes.equals(allowedClasses) && packages.equals(allowedPackages)) {
+                // Keep the allowlist instance: serializations cache their reader state per allowlist.
+                return new InterfaceInfo(type, both, allowedClasses, allowedPackages,
+                        largest(payloadLimit, other.payloadLimit), allowlist, methods);
+            }
+            return new InterfaceInfo(type, both, Set.copyOf(classes), Set.copyOf(packages),
+                    largest(payloadLimit, other.payloadLimit));
+        }
+
+        /** The larger limit, where 0 (the protocol's) is larger than any of a service's own. */
+        private static int largest(int a, int b) {
+            return a == ExportOptions.PROTOCOL_PAYLOAD_LIMIT || b == ExportOptions.PROTOCOL_PAYLOAD_LIMIT
+                    ? ExportOptions.PROTOCOL_PAYLOAD_LIMIT : Math.max(a, b);
+        }
+
+        private static ClassAllowlist allowlistOf(Class<?> type, Set<String> classes, Set<String> packages) {
+            DefaultClassAllowlist.Builder builder = DefaultClassAllowlist.builder().allowTypesOf(type);
+            classes.forEach(builder::allowClass);
+            packages.forEach(builder::allowPackage);
+            return builder.build();
         }
 
         private static Map<String, Method> methodsOf(Class<?> type) {

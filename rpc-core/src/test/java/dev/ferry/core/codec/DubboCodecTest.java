@@ -184,6 +184,58 @@ class DubboCodecTest {
         assertEquals(999_999, e.requestId());
     }
 
+    /**
+     * Seeded mutations of requests and replies in every serialization, decoded by a provider that
+     * accepts them all and a consumer waiting for the replies: every outcome is a message or the
+     * codec's own error, within a generous deadline (no hang, no exhaustion).
+     */
+    @Test
+    void mutatedFramesInEverySerializationFailOnlyWithCodecException() throws IOException {
+        ExportedServices all = new ExportedServices(serializations);
+        all.add(new ServiceInvoker(Greeter.class, KEY, new GreeterImpl()),
+                new ExportOptions(List.of("hessian2", "fastjson2", "protobuf", "java"), "", 100));
+        List<byte[]> requests = new ArrayList<>();
+        List<byte[]> replies = new ArrayList<>();
+        long replyId = PendingCalls.nextId();
+        consumer.register(replyId, new RpcInvocation(KEY, "find", new Class<?>[]{long.class}, new Object[]{1L},
+                User.class, null, CallOptions.DEFAULT.with(CallOptions.SERIALIZATION, "java")
+                        .with(CallOptions.TIMEOUT, Duration.ofMinutes(5))), dev.ferry.api.Endpoint.parse("dubbo://h:1"));
+        for (String name : List.of("hessian2", "fastjson2", "protobuf", "java")) {
+            byte id = serializations.byName(name).id();
+            requests.add(encode(Request.call(1, id, true, call("hello", new Class<?>[]{String.class}, "fuzz"))));
+            requests.add(encode(Request.call(2, id, true, call("add", new Class<?>[]{int.class, int.class}, 1, 2))));
+            requests.add(encode(Request.heartbeat(3, id)));
+            if (!name.equals("protobuf")) {
+                replies.add(encode(Response.ok(replyId, id, Result.value(new User(7, "ada")))));
+                replies.add(encode(Response.ok(replyId, id, Result.exception(new GreetingException("nope")))));
+            }
+            replies.add(encode(Response.error(replyId, id, Code.SERVICE_ERROR, "failed")));
+        }
+        Random random = new Random(20261122L);
+        int[] decoded = new int[1];
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            for (int i = 0; i < 6_000; i++) {
+                boolean request = random.nextBoolean();
+                List<byte[]> seeds = request ? requests : replies;
+                byte[] frame = seeds.get(random.nextInt(seeds.size())).clone();
+                for (int m = 1 + random.nextInt(4); m > 0; m--) {
+                    int pos = 16 + random.nextInt(Math.max(1, frame.length - 16));
+                    if (pos < frame.length) {
+                        frame[pos] = (byte) random.nextInt(256);
+                    }
+                }
+                try {
+                    codec.decode(new ByteArrayInputStream(frame), request ? all : consumer);
+                    decoded[0]++;
+                } catch (CodecException expected) {
+                    // the only acceptable failure
+                }
+            }
+        });
+        consumer.fail(replyId, new dev.ferry.api.RpcException(Code.CLIENT_ERROR, "test over"));
+        assertTrue(decoded[0] > 0, "some mutations leave a valid frame");
+    }
+
     /** Seeded mutations of valid frames: every outcome is a message or the codec's own error. */
     @Test
     void mutatedFramesFailOnlyWithCodecException() throws IOException {

@@ -12,6 +12,7 @@ import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.Protocol;
 import dev.ferry.api.spi.Serialization;
 import dev.ferry.core.codec.DubboCodec;
+import dev.ferry.core.cluster.Weights;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.provider.ExportedServices;
 import dev.ferry.serialization.DefaultClassAllowlist;
@@ -125,6 +126,8 @@ public final class DubboProtocol implements Protocol {
         if (!options.tag().isEmpty()) {
             params.put(Endpoint.TAG, options.tag());
         }
+        // The export time lets consumers' balancers ramp a fresh instance up (Dubbo's warm-up).
+        params.put(Weights.TIMESTAMP, String.valueOf(System.currentTimeMillis()));
         Endpoint endpoint = new Endpoint(NAME, config.advertisedHost(), port, params);
         return new DubboExporter(key, endpoint);
     }

@@ -5,6 +5,7 @@ import dev.ferry.api.Result;
 import dev.ferry.api.RpcException.Code;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Codec;
+import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.api.spi.CodecException;
 import dev.ferry.api.spi.Message;
 import dev.ferry.api.spi.Request;
@@ -72,7 +73,7 @@ final class DubboServer {
     private static final String NO_VERSION = "0.0.0";
 
     private final DubboProtocolConfig config;
-    private final Codec codec;
+    private final DubboCodec codec;
     private final ExportedServices services;
     private final ProviderContext context;
     private final GenericDispatch generic;
@@ -85,7 +86,7 @@ final class DubboServer {
     private Channel serverChannel;
     private String address;
 
-    DubboServer(DubboProtocolConfig config, Codec codec, ExportedServices services, byte fallbackSerializationId) {
+    DubboServer(DubboProtocolConfig config, DubboCodec codec, ExportedServices services, byte fallbackSerializationId) {
         this.config = config;
         this.codec = codec;
         this.services = services;
@@ -317,7 +318,7 @@ final class DubboServer {
     private void send(Channel ch, Response response, Invocation inv) {
         ByteBuf buf;
         try {
-            buf = Frames.encode(codec, response, ch.alloc());
+            buf = inv != null ? Frames.encodeReply(codec, response, inv, ch.alloc()) : Frames.encode(codec, response, ch.alloc());
         } catch (IOException | RuntimeException | StackOverflowError e) {
             Code code;
             String message;

@@ -2,7 +2,10 @@ package dev.ferry.protocol.dubbo;
 
 import dev.ferry.api.spi.Codec;
 import dev.ferry.api.spi.DecodeContext;
+import dev.ferry.api.Invocation;
 import dev.ferry.api.spi.Message;
+import dev.ferry.api.spi.Response;
+import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.core.codec.FrameHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,6 +30,24 @@ final class Frames {
         boolean ok = false;
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
             codec.encode(message, out);
+            ok = true;
+            return buf;
+        } finally {
+            if (!ok) {
+                buf.release();
+            }
+        }
+    }
+
+    /**
+     * Encodes the reply to a decoded call under that call's own payload limit: an over-limit
+     * reply becomes an error reply saying why.
+     */
+    static ByteBuf encodeReply(DubboCodec codec, Response reply, Invocation call, ByteBufAllocator alloc) throws IOException {
+        ByteBuf buf = alloc.buffer();
+        boolean ok = false;
+        try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+            codec.encodeReply(reply, call, out);
             ok = true;
             return buf;
         } finally {

@@ -92,7 +92,10 @@ class DubboProtocolTest {
         assertEquals("dubbo", ep.protocol());
         assertEquals("127.0.0.1", ep.host());
         assertTrue(ep.port() > 0, "an ephemeral port was bound: " + ep);
-        assertEquals(Map.of(), ep.parameters(), "default weight and no tag add no parameters");
+        assertEquals(java.util.Set.of(dev.ferry.core.cluster.Weights.TIMESTAMP), ep.parameters().keySet(),
+                "default weight and no tag add no parameters; the export time is always there");
+        long exportedAt = Long.parseLong(ep.parameter(dev.ferry.core.cluster.Weights.TIMESTAMP, "0"));
+        assertTrue(Math.abs(System.currentTimeMillis() - exportedAt) < java.util.concurrent.TimeUnit.HOURS.toMillis(1), ep.toString());
     }
 
     @Test

@@ -6,14 +6,11 @@ import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.api.spi.ObjectOutput;
 import dev.ferry.api.spi.Serialization;
+import dev.ferry.serialization.AllowlistCache;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hessian 2 on {@code org.apache.dubbo:hessian-lite}, byte-compatible with Apache Dubbo 3's
@@ -50,7 +47,7 @@ public final class Hessian2Serialization implements Serialization {
 
     private final ClassLoader classLoader;
     private final SerializerFactory outputFactory;
-    private final FactoryCache inputFactories = new FactoryCache();
+    private final AllowlistCache<AllowlistSerializerFactory> inputFactories = new AllowlistCache<>(this::newFactory);
 
     /** Resolves classes through the context class loader (see the class comment). */
     public Hessian2Serialization() {
@@ -100,93 +97,5 @@ public final class Hessian2Serialization implements Serialization {
     @Override
     public String toString() {
         return NAME;
-    }
-
-    /**
-     * Factories keyed by allowlist identity with weak keys. The factory holds its allowlist
-     * weakly too, so an entry does not keep its own key alive.
-     */
-    private final class FactoryCache {
-
-        private final ConcurrentHashMap<Object, AllowlistSerializerFactory> factories = new ConcurrentHashMap<>();
-        private final ReferenceQueue<ClassAllowlist> cleared = new ReferenceQueue<>();
-
-        AllowlistSerializerFactory get(ClassAllowlist allowlist) {
-            AllowlistSerializerFactory factory = factories.get(new Lookup(allowlist));
-            if (factory != null) {
-                return factory;
-            }
-            expunge();
-            return factories.computeIfAbsent(new WeakKey(allowlist, cleared), key -> newFactory(allowlist));
-        }
-
-        private void expunge() {
-            Reference<? extends ClassAllowlist> reference;
-            while ((reference = cleared.poll()) != null) {
-                factories.remove(reference);
-            }
-        }
-    }
-
-    /** Identity of an allowlist, strong (for lookups) or weak (stored). */
-    private interface IdentityKey {
-        Object referent();
-    }
-
-    private static boolean sameReferent(IdentityKey self, int hash, Object other) {
-        if (!(other instanceof IdentityKey key) || other.hashCode() != hash) {
-            return false;
-        }
-        Object referent = self.referent();
-        return referent != null && referent == key.referent();
-    }
-
-    private static final class Lookup implements IdentityKey {
-        private final ClassAllowlist allowlist;
-        private final int hash;
-
-        Lookup(ClassAllowlist allowlist) {
-            this.allowlist = allowlist;
-            this.hash = System.identityHashCode(allowlist);
-        }
-
-        @Override
-        public Object referent() {
-            return allowlist;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other == this || sameReferent(this, hash, other);
-        }
-    }
-
-    private static final class WeakKey extends WeakReference<ClassAllowlist> implements IdentityKey {
-        private final int hash;
-
-        WeakKey(ClassAllowlist allowlist, ReferenceQueue<ClassAllowlist> queue) {
-            super(allowlist, queue);
-            this.hash = System.identityHashCode(allowlist);
-        }
-
-        @Override
-        public Object referent() {
-            return get();
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other == this || sameReferent(this, hash, other);
-        }
     }
 }

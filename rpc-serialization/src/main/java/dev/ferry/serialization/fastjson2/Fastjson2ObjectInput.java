@@ -1,0 +1,169 @@
+package dev.ferry.serialization.fastjson2;
+
+import com.alibaba.fastjson2.JSONB;
+import dev.ferry.api.spi.ClassAllowlist;
+import dev.ferry.api.spi.ObjectInput;
+import dev.ferry.serialization.ClassRefusedException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Type;
+
+/**
+ * Reads what {@link Fastjson2ObjectOutput} (or Apache Dubbo's {@code FastJson2ObjectOutput})
+ * writes: per value, a 4-byte big-endian length and a JSONB document of that length.
+ *
+ * <p>Each document is read in chunks as it arrives (a declared length never allocates more than
+ * the bytes that are there), then walked once by {@link JsonbStructure}, which fails on any count
+ * or length larger than what follows, before it is parsed: fastjson2's array and list readers
+ * allocate by the count they read, so an unchecked count of two billion would exhaust the heap.
+ * The document must hold exactly one value.
+ *
+ * <p>Every failure is an {@link IOException}: a refused class as {@link ClassRefusedException},
+ * anything else (malformed bytes, a value of the wrong type, nesting too deep) with a message
+ * about the input, never about a half-built value. Not thread-safe; one per message.
+ */
+final class Fastjson2ObjectInput implements ObjectInput {
+
+    private final InputStream in;
+    private final AllowlistReaders readers;
+    // Held strongly while reading: the reader state holds it weakly.
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final ClassAllowlist allowlist;
+
+    Fastjson2ObjectInput(InputStream in, AllowlistReaders readers, ClassAllowlist allowlist) {
+        this.in = in;
+        this.readers = readers;
+        this.allowlist = allowlist;
+    }
+
+    @Override
+    public Object readObject() throws IOException {
+        return read(Object.class, Object.class);
+    }
+
+    @Override
+    public Object readObject(Class<?> rawType, Type type) throws IOException {
+        Class<?> raw = rawType != null ? rawType : Object.class;
+        return read(raw, type != null ? type : raw);
+    }
+
+    @Override
+    public String readUTF() throws IOException {
+        return (String) read(String.class, String.class);
+    }
+
+    @Override
+    public byte readByte() throws IOException {
+        Object value = read(byte.class, byte.class);
+        if (value == null) {
+            throw new IOException("fastjson2 input has null where a byte is expected");
+        }
+        return (Byte) value;
+    }
+
+    @Override
+    public int readInt() throws IOException {
+        Object value = read(int.class, int.class);
+        if (value == null) {
+            throw new IOException("fastjson2 input has null where an int is expected");
+        }
+        return (Integer) value;
+    }
+
+    private Object read(Class<?> raw, Type type) throws IOException {
+        // Asked on every read, ahead of fastjson2's per-type reader cache, so an allowlist may change its mind.
+        String refused = readers.refusedDeclaredType(raw);
+        if (refused != null) {
+            throw AllowlistTypeFilter.refusal(refused).refusal();
+        }
+        byte[] document = nextDocument();
+        Object value;
+        try {
+            JsonbStructure.check(document);
+            value = JSONB.parseObject(document, 0, document.length, type, readers.context());
+        } catch (Throwable t) {
+            throw translate(t);
+        }
+        if (value != null && !boxed(raw).isInstance(value)) {
+            throw new IOException("fastjson2 input holds a " + value.getClass().getName() + " where a "
+                    + raw.getName() + " is expected");
+        }
+        return value;
+    }
+
+    private byte[] nextDocument() throws IOException {
+        byte[] prefix = in.readNBytes(Integer.BYTES);
+        if (prefix.length < Integer.BYTES) {
+            throw new EOFException("fastjson2 input ends before a value's length");
+        }
+        int length = ((prefix[0] & 0xff) << 24) | ((prefix[1] & 0xff) << 16) | ((prefix[2] & 0xff) << 8) | (prefix[3] & 0xff);
+        if (length <= 0) {
+            throw new IOException("fastjson2 value length " + length + " is not positive");
+        }
+        // Read in chunks: memory follows the bytes that arrive, not the length they claim.
+        byte[] document = in.readNBytes(length);
+        if (document.length < length) {
+            throw new EOFException("fastjson2 input ends inside a value (" + document.length + " of "
+                    + length + " bytes)");
+        }
+        return document;
+    }
+
+    private static IOException translate(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClassRefusedException refused) {
+                return refused;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof StackOverflowError) {
+            return new IOException("fastjson2 input is nested too deeply to decode");
+        }
+        if (t instanceof RuntimeException || t instanceof LinkageError) {
+            // Malformed bytes, or an allowed class that fastjson2 cannot build.
+            return new IOException("malformed fastjson2 input: " + t, t);
+        }
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return new IOException(t);
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        if (type == int.class) {
+            return Integer.class;
+        }
+        if (type == long.class) {
+            return Long.class;
+        }
+        if (type == boolean.class) {
+            return Boolean.class;
+        }
+        if (type == byte.class) {
+            return Byte.class;
+        }
+        if (type == short.class) {
+            return Short.class;
+        }
+        if (type == char.class) {
+            return Character.class;
+        }
+        if (type == float.class) {
+            return Float.class;
+        }
+        if (type == double.class) {
+            return Double.class;
+        }
+        return Void.class;
+    }
+}
