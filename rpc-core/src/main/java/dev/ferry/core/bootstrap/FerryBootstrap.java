@@ -1,7 +1,9 @@
 package dev.ferry.core.bootstrap;
 
 import dev.ferry.api.Endpoint;
+import dev.ferry.api.Invocation;
 import dev.ferry.api.Invoker;
+import dev.ferry.api.Result;
 import dev.ferry.api.RpcReference;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Cluster;
@@ -25,12 +27,19 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires services and references without any container: hand it {@link dev.ferry.api.RpcService}
@@ -46,8 +55,27 @@ import java.util.Objects;
  * <p>Consumer path it assembles per reference: proxy → ClusterFilters → cluster (directory →
  * routers → load balancer) → Filters → protocol invoker. Provider path per service: protocol
  * → Filters → implementation.
+ *
+ * <p>With a registry, every service exported on a protocol other than {@code injvm} is
+ * registered, and every reference without a {@code url} follows the registry's list of
+ * providers: one invoker per endpoint, replaced when the endpoint changes (a new weight or
+ * tag), and retired when it leaves — a retired invoker finishes the calls it carries before
+ * it is closed. Closing the bootstrap is graceful: it leaves the registry, waits
+ * {@link Builder#unregisterGrace the unregister grace} so consumers stop choosing this
+ * instance, and only then stops serving.
  */
 public final class FerryBootstrap implements AutoCloseable {
+
+    /**
+     * Time between leaving the registry and stopping to serve, when something was registered:
+     * long enough for consumers in other processes to hear of the removal (ZooKeeper delivers
+     * it in well under a second) and to finish picking this instance.
+     */
+    public static final Duration DEFAULT_UNREGISTER_GRACE = Duration.ofSeconds(2);
+
+    // A provider that left the registry keeps its invoker this long before the invoker is
+    // closed, so a call that chose it from the previous list still reaches it.
+    private static final long RETIRE_LINGER_MS = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(FerryBootstrap.class);
 
@@ -55,10 +83,13 @@ public final class FerryBootstrap implements AutoCloseable {
     private final Map<String, Protocol> protocols;
     private final String defaultProtocol;
     private final Registry registry;
+    private final Duration unregisterGrace;
     private final List<Exporter> exporters = new ArrayList<>();
     private final List<Registered> registered = new ArrayList<>();
+    private final List<Subscribed> subscribed = new ArrayList<>();
     private final List<InvokerDirectory> directories = new ArrayList<>();
-    private boolean closed;
+    private final Set<DrainingInvoker> retiring = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private FerryBootstrap(Builder b) {
         this.extensions = b.extensions;
@@ -66,6 +97,7 @@ public final class FerryBootstrap implements AutoCloseable {
         this.defaultProtocol = b.defaultProtocol != null ? b.defaultProtocol
                 : protocols.isEmpty() ? "injvm" : protocols.keySet().iterator().next();
         this.registry = b.registry;
+        this.unregisterGrace = b.unregisterGrace;
     }
 
     public static Builder builder() {
@@ -77,13 +109,25 @@ public final class FerryBootstrap implements AutoCloseable {
         return export(ServiceConfig.fromAnnotation(annotatedService));
     }
 
-    /** Exports a service on each of its protocols (or the default one). */
+    /**
+     * Exports a service on each of its protocols (or the default one), and registers each
+     * endpoint not on {@code injvm} with the registry. A registry that is a
+     * {@link MetadataPublisher} is first told what the service offers.
+     */
     public synchronized <T> List<Exporter> export(ServiceConfig<T> config) {
         ensureOpen();
         ServiceKey key = config.serviceKey();
         Invoker invoker = FilterChain.of(new ServiceInvoker(config.type(), key, config.implementation()),
                 extensions.activated(Filter.class, Side.PROVIDER, config.filters()));
         List<String> names = config.protocols().isEmpty() ? List.of(defaultProtocol) : config.protocols();
+        if (registry instanceof MetadataPublisher publisher && names.stream().anyMatch(n -> !"injvm".equals(n))) {
+            try {
+                publisher.publish(config);
+            } catch (RuntimeException e) {
+                // Metadata describes the service; calls do not depend on it.
+                log.warn("could not publish the metadata of {}: {}", key, e.toString());
+            }
+        }
         List<Exporter> out = new ArrayList<>();
         for (String name : names) {
             Exporter e = protocol(name).export(invoker, config.exportOptions());
@@ -106,20 +150,38 @@ public final class FerryBootstrap implements AutoCloseable {
         InvokerDirectory directory = new InvokerDirectory(config.type(), key,
                 extensions.activated(Router.class, Side.CONSUMER, List.of()));
         List<Filter> filters = extensions.activated(Filter.class, Side.CONSUMER, config.filters());
-        Map<Endpoint, Invoker> live = new HashMap<>();
+        Map<Endpoint, DrainingInvoker> live = new HashMap<>();
         String protocolName = config.protocol().isEmpty() ? defaultProtocol : config.protocol();
         // A configured url names its own protocol; endpoints from a registry or from the
         // protocol itself belong to the reference's protocol.
         boolean byUrl = !config.urls().isEmpty();
+        // Resolved now: a registry calls the listener from its own threads, which must not
+        // need this bootstrap's lock (held here while subscribing).
+        Protocol own = byUrl ? null : protocol(protocolName);
         Registry.Listener follow = endpoints -> {
             synchronized (live) {
-                Map<Endpoint, Invoker> next = new HashMap<>();
-                for (Endpoint ep : endpoints) {
-                    Invoker existing = live.remove(ep);
-                    Protocol p = protocol(byUrl ? ep.protocol() : protocolName);
-                    next.put(ep, existing != null ? existing : FilterChain.of(p.refer(config.type(), key, ep), filters));
+                if (closed) {
+                    return;
                 }
-                live.values().forEach(Invoker::close);
+                Map<Endpoint, DrainingInvoker> next = new HashMap<>();
+                for (Endpoint ep : endpoints) {
+                    DrainingInvoker existing = live.remove(ep);
+                    if (existing != null) {
+                        next.put(ep, existing);
+                        continue;
+                    }
+                    try {
+                        Protocol p = byUrl ? protocol(ep.protocol()) : own;
+                        next.put(ep, new DrainingInvoker(FilterChain.of(p.refer(config.type(), key, ep), filters)));
+                    } catch (RuntimeException e) {
+                        if (byUrl) {
+                            throw e; // a configured address that cannot be used is a configuration error
+                        }
+                        // One registered endpoint that cannot be referred must not hide the others.
+                        log.warn("skipping provider {} of {}: {}", ep, key, e.toString());
+                    }
+                }
+                live.values().forEach(this::retire);
                 live.clear();
                 live.putAll(next);
                 directory.update(new ArrayList<>(next.values()));
@@ -128,15 +190,17 @@ public final class FerryBootstrap implements AutoCloseable {
         if (byUrl) {
             follow.onChange(config.urls());
         } else if (registry != null && !"injvm".equals(protocolName)) {
-            registry.subscribe(key, endpoints -> follow.onChange(endpoints.stream()
-                    .filter(ep -> ep.protocol().equals(protocolName)).toList()));
+            Registry.Listener ofProtocol = endpoints -> follow.onChange(endpoints.stream()
+                    .filter(ep -> ep.protocol().equals(protocolName)).toList());
+            registry.subscribe(key, ofProtocol);
+            subscribed.add(new Subscribed(key, ofProtocol));
         } else {
-            List<Endpoint> own = protocol(protocolName).endpoints(key);
-            if (own.isEmpty()) {
+            List<Endpoint> found = own.endpoints(key);
+            if (found.isEmpty()) {
                 throw new IllegalArgumentException("reference to " + key + " over '" + protocolName
                         + "' needs a url or a registry: that protocol cannot find providers by itself");
             }
-            follow.onChange(own);
+            follow.onChange(found);
         }
         directories.add(directory);
         Cluster cluster = extensions.get(Cluster.class, options.get(CallOptions.CLUSTER));
@@ -176,22 +240,45 @@ public final class FerryBootstrap implements AutoCloseable {
         return protocols.computeIfAbsent(name, n -> extensions.get(Protocol.class, n));
     }
 
-    /** Leaves the registry first, then stops serving, then closes references and protocols. */
+    /** The time this bootstrap waits between leaving the registry and stopping to serve. */
+    public Duration unregisterGrace() {
+        return unregisterGrace;
+    }
+
+    /**
+     * Leaves the registry first; waits the unregister grace when anything was registered, so
+     * consumers move to other instances while this one still answers; then stops serving,
+     * then closes references, protocols and the registry.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        int left = 0;
         for (Registered r : registered) {
             try {
                 registry.unregister(r.key, r.endpoint);
+                left++;
             } catch (RuntimeException e) {
                 log.warn("could not unregister {} at {}: {}", r.key, r.endpoint, e.toString());
             }
         }
+        if (left > 0 && !unregisterGrace.isZero()) {
+            log.info("left the registry with {} endpoint(s); serving {} more before stopping", left, unregisterGrace);
+            sleep(unregisterGrace);
+        }
+        for (Subscribed s : subscribed) {
+            try {
+                registry.unsubscribe(s.key, s.listener);
+            } catch (RuntimeException e) {
+                log.warn("could not unsubscribe from {}: {}", s.key, e.toString());
+            }
+        }
         exporters.forEach(Exporter::unexport);
         directories.forEach(InvokerDirectory::close);
+        retiring.forEach(DrainingInvoker::close);
         for (Protocol p : protocols.values()) {
             try {
                 p.close();
@@ -210,7 +297,110 @@ public final class FerryBootstrap implements AutoCloseable {
         }
     }
 
+    private void retire(DrainingInvoker invoker) {
+        retiring.add(invoker);
+        CompletableFuture.delayedExecutor(RETIRE_LINGER_MS, TimeUnit.MILLISECONDS).execute(invoker::retire);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            // Whoever interrupts a shutdown wants it over: stop waiting, keep the flag.
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private record Registered(ServiceKey key, Endpoint endpoint) {
+    }
+
+    private record Subscribed(ServiceKey key, Registry.Listener listener) {
+    }
+
+    /**
+     * A registry that also publishes what each exported service offers (methods, parameter
+     * and return types). The bootstrap hands it each service it exports on a protocol other
+     * than {@code injvm}, before registering the service's endpoints.
+     */
+    @FunctionalInterface
+    public interface MetadataPublisher {
+
+        /** Publishes the description of {@code service}; may replace an earlier one. */
+        void publish(ServiceConfig<?> service);
+    }
+
+    /**
+     * A consumer's invoker for one provider endpoint that counts the calls it carries. Once the
+     * endpoint has left the registry it is retired: closed when no call is in flight, so calls
+     * under way when a provider leaves are answered rather than cut off.
+     */
+    private final class DrainingInvoker implements Invoker {
+        private final Invoker target;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicBoolean closedOnce = new AtomicBoolean();
+        private volatile boolean retired;
+
+        DrainingInvoker(Invoker target) {
+            this.target = target;
+        }
+
+        @Override
+        public Class<?> type() {
+            return target.type();
+        }
+
+        @Override
+        public ServiceKey serviceKey() {
+            return target.serviceKey();
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return target.endpoint();
+        }
+
+        @Override
+        public CompletableFuture<Result> invoke(Invocation invocation) {
+            inFlight.incrementAndGet();
+            CompletableFuture<Result> f;
+            try {
+                f = target.invoke(invocation);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((r, e) -> {
+                if (inFlight.decrementAndGet() == 0 && retired) {
+                    close();
+                }
+            });
+            return f;
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return !closedOnce.get() && target.isAvailable();
+        }
+
+        /** No new call will choose this invoker: close it as soon as nothing is in flight. */
+        void retire() {
+            retired = true;
+            if (inFlight.get() == 0) {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closedOnce.compareAndSet(false, true)) {
+                retiring.remove(this);
+                target.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return target.toString();
+        }
     }
 
     /** Configures a {@link FerryBootstrap}. */
@@ -219,6 +409,7 @@ public final class FerryBootstrap implements AutoCloseable {
         private final Map<String, Protocol> protocols = new LinkedHashMap<>();
         private String defaultProtocol;
         private Registry registry;
+        private Duration unregisterGrace = DEFAULT_UNREGISTER_GRACE;
 
         private Builder() {
         }
@@ -241,6 +432,22 @@ public final class FerryBootstrap implements AutoCloseable {
         /** Registers exported services here and finds referenced ones here. */
         public Builder registry(Registry registry) {
             this.registry = registry;
+            return this;
+        }
+
+        /**
+         * How long {@link FerryBootstrap#close()} keeps serving after leaving the registry
+         * (default {@link FerryBootstrap#DEFAULT_UNREGISTER_GRACE 2 s}; only spent when something was
+         * registered). Zero suits tests and registries whose consumers all live in this JVM.
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder unregisterGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("unregister grace is negative: " + grace);
+            }
+            this.unregisterGrace = grace;
             return this;
         }
 
