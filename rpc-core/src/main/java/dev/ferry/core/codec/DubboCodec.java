@@ -124,18 +124,17 @@ public final class DubboCodec implements Codec {
      */
     public void encodeReply(Response reply, Invocation call, OutputStream out) throws IOException {
         int limit = Math.min(payloadLimit, callLimit(call));
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(256);
+        Body frame;
         try {
-            encode(reply, frame, limit);
+            frame = frame(reply, limit);
         } catch (OverLimit e) {
             if (!reply.isOk()) {
                 throw e;
             }
-            encode(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
-                    + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), out, payloadLimit);
-            return;
+            frame = frame(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
+                    + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), payloadLimit);
         }
-        frame.writeTo(out);
+        frame.drainTo(out);
     }
 
     private static int callLimit(Invocation call) {
@@ -144,13 +143,18 @@ public final class DubboCodec implements Codec {
     }
 
     private void encode(Message message, OutputStream out, int limit) throws IOException {
+        frame(message, limit).drainTo(out);
+    }
+
+    /** The whole frame in this thread's scratch buffer; the caller drains it before the next encode. */
+    private Body frame(Message message, int limit) throws IOException {
         Serialization serialization = serializations.byId(message.serializationId());
         if (serialization == null) {
             throw new CodecException(message instanceof Request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
                     "serialization id " + message.serializationId() + " is not available", message.id(),
                     message instanceof Request, false, null);
         }
-        Body body = new Body(256);
+        Body body = Body.scratch();
         ObjectOutput o = serialization.serialize(body);
         byte flag = (byte) (message.serializationId() & FrameHeader.SERIALIZATION_MASK);
         byte status = 0;
@@ -178,22 +182,23 @@ public final class DubboCodec implements Codec {
             }
         }
         o.flush();
-        if (body.size() > limit) {
+        int bodyLength = body.size() - FrameHeader.LENGTH;
+        if (bodyLength > limit) {
+            body.release();
             boolean request = message instanceof Request;
             throw new OverLimit(request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
-                    (request ? "request" : "response") + " body of " + body.size()
+                    (request ? "request" : "response") + " body of " + bodyLength
                             + " bytes exceeds the payload limit of " + limit + " bytes",
                     message.id(), request);
         }
-        byte[] header = new byte[FrameHeader.LENGTH];
+        byte[] header = body.array();
         header[0] = FrameHeader.MAGIC_HIGH;
         header[1] = FrameHeader.MAGIC_LOW;
         header[2] = flag;
         header[3] = status;
         putLong(header, 4, message.id());
-        putInt(header, FrameHeader.LENGTH_OFFSET, body.size());
-        out.write(header);
-        body.writeTo(out);
+        putInt(header, FrameHeader.LENGTH_OFFSET, bodyLength);
+        return body;
     }
 
     private static void writeRequestBody(ObjectOutput o, Invocation inv) throws IOException {
@@ -451,9 +456,45 @@ public final class DubboCodec implements Codec {
     }
 
     /** A body buffer whose size is known before the header is written. */
+    /**
+     * A frame being written: header space first, the body after it, so the length is known
+     * before the header is filled in. One per thread, reused: encoding a call then allocates
+     * nothing for the frame itself once the buffer has grown to the usual message size.
+     */
     private static final class Body extends ByteArrayOutputStream {
-        Body(int size) {
+        private static final int KEEP_AT_MOST = 256 * 1024;
+        private static final ThreadLocal<Body> SCRATCH = ThreadLocal.withInitial(() -> new Body(4096));
+
+        private Body(int size) {
             super(size);
+        }
+
+        static Body scratch() {
+            Body b = SCRATCH.get();
+            b.reset();
+            b.count = FrameHeader.LENGTH;
+            return b;
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        /** Writes the frame to {@code out} and gives the buffer back. */
+        void drainTo(OutputStream out) throws IOException {
+            try {
+                out.write(buf, 0, count);
+            } finally {
+                release();
+            }
+        }
+
+        /** Forgets the frame; a buffer that grew for one huge message is not kept. */
+        void release() {
+            reset();
+            if (buf.length > KEEP_AT_MOST) {
+                SCRATCH.set(new Body(4096));
+            }
         }
     }
 

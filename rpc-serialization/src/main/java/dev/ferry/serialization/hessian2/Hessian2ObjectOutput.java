@@ -10,15 +10,25 @@ import java.io.OutputStream;
 /**
  * Writes as Apache Dubbo's {@code Hessian2ObjectOutput} does: {@code writeByte} as a hessian
  * int, {@code writeUTF} as a hessian string, values with {@code Hessian2Output.writeObject}.
- * Not thread-safe; one per message.
+ * Not thread-safe; one per message, flushed once at its end.
  */
 final class Hessian2ObjectOutput implements ObjectOutput {
 
     private final Hessian2Output out;
+    private final Reusable owner;
 
-    Hessian2ObjectOutput(OutputStream stream, SerializerFactory factory) {
-        this.out = new Hessian2Output(stream);
-        this.out.setSerializerFactory(factory);
+    Hessian2ObjectOutput(OutputStream stream, SerializerFactory factory, Reusable reusable) {
+        if (reusable != null && reusable.take()) {
+            // A Hessian2Output carries an 8 KB buffer and reference tables: one per thread is
+            // re-initialised per message instead of allocated per message.
+            this.owner = reusable;
+            this.out = reusable.output;
+            this.out.init(stream);
+        } else {
+            this.owner = null;
+            this.out = new Hessian2Output(stream);
+            this.out.setSerializerFactory(factory);
+        }
     }
 
     @Override
@@ -26,9 +36,13 @@ final class Hessian2ObjectOutput implements ObjectOutput {
         try {
             out.writeObject(value);
         } catch (RuntimeException e) {
+            release();
             // e.g. "Serialized class com.x.Y must implement java.io.Serializable"
             throw new IOException("hessian2 cannot serialize "
                     + (value == null ? "null" : value.getClass().getName()) + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            release();
+            throw e;
         }
     }
 
@@ -49,6 +63,44 @@ final class Hessian2ObjectOutput implements ObjectOutput {
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        try {
+            out.flush();
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        if (owner != null) {
+            out.init(null); // resets, and lets go of the message's stream
+            owner.give();
+        }
+    }
+
+    /**
+     * One thread's reusable writer. Taken for one message and given back at its flush; a
+     * writer needed while the thread's one is taken (a serializer that itself serializes)
+     * is a fresh one.
+     */
+    static final class Reusable {
+        final Hessian2Output output;
+        private boolean taken;
+
+        Reusable(SerializerFactory factory) {
+            this.output = new Hessian2Output(null);
+            this.output.setSerializerFactory(factory);
+        }
+
+        boolean take() {
+            if (taken) {
+                return false;
+            }
+            taken = true;
+            return true;
+        }
+
+        void give() {
+            taken = false;
+        }
     }
 }

@@ -47,6 +47,7 @@ public final class Hessian2Serialization implements Serialization {
 
     private final ClassLoader classLoader;
     private final SerializerFactory outputFactory;
+    private final ThreadLocal<Hessian2ObjectOutput.Reusable> writers;
     private final AllowlistCache<AllowlistSerializerFactory> inputFactories = new AllowlistCache<>(this::newFactory);
 
     /** Resolves classes through the context class loader (see the class comment). */
@@ -58,6 +59,7 @@ public final class Hessian2Serialization implements Serialization {
     public Hessian2Serialization(ClassLoader classLoader) {
         this.classLoader = classLoader;
         this.outputFactory = new SerializerFactory(classLoader != null ? classLoader : ownLoader());
+        this.writers = ThreadLocal.withInitial(() -> new Hessian2ObjectOutput.Reusable(outputFactory));
     }
 
     @Override
@@ -68,7 +70,7 @@ public final class Hessian2Serialization implements Serialization {
     @Override
     public ObjectOutput serialize(OutputStream out) {
         Objects.requireNonNull(out, "out");
-        return new Hessian2ObjectOutput(out, outputFactory);
+        return new Hessian2ObjectOutput(out, outputFactory, writers.get());
     }
 
     @Override
