@@ -23,6 +23,12 @@ public final class CodecOptions {
      */
     public static final CallOptions.Key<ClassAllowlist> REPLY_ALLOWLIST = CallOptions.Key.of("replyAllowlist", null);
 
+    /**
+     * False on a decoded request whose caller speaks a Dubbo version older than 2.0.2: its
+     * reply then uses the response types without attachments (0–2), which such a caller reads.
+     */
+    public static final CallOptions.Key<Boolean> RESPONSE_ATTACHMENTS = CallOptions.Key.of("responseAttachments", Boolean.TRUE);
+
     private CodecOptions() {
     }
 }

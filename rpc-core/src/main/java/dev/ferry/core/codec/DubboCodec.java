@@ -76,6 +76,8 @@ public final class DubboCodec implements Codec {
     static final String TIMEOUT = "timeout";
     private static final Set<String> PROTOCOL_KEYS = Set.of(PATH, INTERFACE, GROUP, VERSION, DUBBO, TIMEOUT);
 
+    private static final String NO_VERSION = "0.0.0";
+
     private static final ClassAllowlist NOTHING = className -> false;
 
     /** Java native serialization's name: opt-in per service and per call. */
@@ -126,13 +128,13 @@ public final class DubboCodec implements Codec {
         int limit = Math.min(payloadLimit, callLimit(call));
         Body frame;
         try {
-            frame = frame(reply, limit);
+            frame = frame(reply, limit, responseAttachments(call));
         } catch (OverLimit e) {
             if (!reply.isOk()) {
                 throw e;
             }
             frame = frame(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
-                    + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), payloadLimit);
+                    + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), payloadLimit, true);
         }
         frame.drainTo(out);
     }
@@ -143,11 +145,11 @@ public final class DubboCodec implements Codec {
     }
 
     private void encode(Message message, OutputStream out, int limit) throws IOException {
-        frame(message, limit).drainTo(out);
+        frame(message, limit, true).drainTo(out);
     }
 
     /** The whole frame in this thread's scratch buffer; the caller drains it before the next encode. */
-    private Body frame(Message message, int limit) throws IOException {
+    private Body frame(Message message, int limit, boolean responseAttachments) throws IOException {
         Serialization serialization = serializations.byId(message.serializationId());
         if (serialization == null) {
             throw new CodecException(message instanceof Request ? Code.CLIENT_ERROR : Code.SERVER_ERROR,
@@ -176,7 +178,7 @@ public final class DubboCodec implements Codec {
                 flag |= FrameHeader.FLAG_EVENT;
                 o.writeObject(null);
             } else if (resp.isOk()) {
-                writeResultBody(o, resp.result());
+                writeResultBody(o, resp.result(), responseAttachments);
             } else {
                 o.writeUTF(resp.errorMessage());
             }
@@ -224,19 +226,48 @@ public final class DubboCodec implements Codec {
         o.writeObject(wire);
     }
 
-    private static void writeResultBody(ObjectOutput o, Result result) throws IOException {
+    private static void writeResultBody(ObjectOutput o, Result result, boolean attachments) throws IOException {
         if (result.hasException()) {
-            o.writeByte(RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS);
+            o.writeByte(attachments ? RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS : RESPONSE_WITH_EXCEPTION);
             o.writeObject(result.exception());
         } else if (result.value() == null) {
-            o.writeByte(RESPONSE_NULL_VALUE_WITH_ATTACHMENTS);
+            o.writeByte(attachments ? RESPONSE_NULL_VALUE_WITH_ATTACHMENTS : RESPONSE_NULL_VALUE);
         } else {
-            o.writeByte(RESPONSE_VALUE_WITH_ATTACHMENTS);
+            o.writeByte(attachments ? RESPONSE_VALUE_WITH_ATTACHMENTS : RESPONSE_VALUE);
             o.writeObject(result.value());
         }
-        Map<String, Object> attachments = new HashMap<>(result.attachments());
-        attachments.put(DUBBO, DUBBO_VERSION);
-        o.writeObject(attachments);
+        if (attachments) {
+            Map<String, Object> map = new HashMap<>(result.attachments());
+            map.put(DUBBO, DUBBO_VERSION);
+            o.writeObject(map);
+        }
+    }
+
+    private static boolean responseAttachments(Invocation call) {
+        return call == null || !Boolean.FALSE.equals(call.options().get(CodecOptions.RESPONSE_ATTACHMENTS));
+    }
+
+    /**
+     * Dubbo's rule: callers speaking protocol versions 2.0.2 to 2.0.99 (protocol versions, not product
+     * versions) read response attachments; an empty or unparsable version does not.
+     */
+    static boolean supportsResponseAttachments(String version) {
+        if (version == null || version.isEmpty()) {
+            return false;
+        }
+        String[] parts = version.split("\\.");
+        long v = 0;
+        for (String part : parts) {
+            int digits = 0;
+            while (digits < part.length() && digits < 4 && Character.isDigit(part.charAt(digits))) {
+                digits++;
+            }
+            v = v * 100 + (digits == 0 ? 0 : Integer.parseInt(part.substring(0, digits)));
+        }
+        if (parts.length == 3) {
+            v *= 100;
+        }
+        return v >= 2_00_02_00 && v <= 2_00_99_00;
     }
 
     // ---------------------------------------------------------------- decode
@@ -294,7 +325,7 @@ public final class DubboCodec implements Codec {
         }
         DeferredAllowlist allow = new DeferredAllowlist();
         ObjectInput in = serialization.deserialize(body, allow);
-        in.readUTF(); // dubbo version of the caller
+        String callerVersion = in.readUTF();
         String path = in.readUTF();
         int serviceLimit = serviceLimit(context, path);
         if (path != null && length > serviceLimit) {
@@ -303,6 +334,9 @@ public final class DubboCodec implements Codec {
                     id, true, twoWay, null);
         }
         String version = in.readUTF();
+        if (NO_VERSION.equals(version)) {
+            version = ""; // what Dubbo consumers send for a service without a version
+        }
         String methodName = in.readUTF();
         String descriptor = in.readUTF();
         if (path == null || methodName == null) {
@@ -329,6 +363,9 @@ public final class DubboCodec implements Codec {
         String group = stringOf(attachments.get(GROUP));
         // The reply is held to the same limit as the request (see encodeReply).
         CallOptions options = CallOptions.DEFAULT.with(CodecOptions.PAYLOAD_LIMIT, serviceLimit);
+        if (!supportsResponseAttachments(callerVersion)) {
+            options = options.with(CodecOptions.RESPONSE_ATTACHMENTS, false);
+        }
         String timeout = stringOf(attachments.get(TIMEOUT));
         if (timeout != null) {
             try {

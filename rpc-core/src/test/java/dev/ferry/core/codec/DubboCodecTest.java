@@ -263,4 +263,56 @@ class DubboCodecTest {
         }
         assertTrue(decoded > 0, "some mutations leave a valid frame");
     }
+
+    @Test
+    void responseAttachmentsFollowDubbosVersionRule() {
+        assertTrue(DubboCodec.supportsResponseAttachments("2.0.2"));
+        assertTrue(DubboCodec.supportsResponseAttachments("2.0.99"));
+        assertTrue(!DubboCodec.supportsResponseAttachments("2.9.9"), "above the highest protocol version, 2.0.99");
+        assertTrue(!DubboCodec.supportsResponseAttachments("2.0.1"));
+        assertTrue(!DubboCodec.supportsResponseAttachments("2.0.0"));
+        assertTrue(!DubboCodec.supportsResponseAttachments(""));
+        assertTrue(!DubboCodec.supportsResponseAttachments(null));
+        assertTrue(!DubboCodec.supportsResponseAttachments("3.3.2"));
+        assertTrue(!DubboCodec.supportsResponseAttachments("garbage"));
+        assertTrue(!DubboCodec.supportsResponseAttachments("99999999999.1.1"));
+    }
+
+    @Test
+    void oldCallerGetsAReplyWithoutAttachmentsAndVersionZeroMeansNone() throws IOException {
+        // A request as a 2.0.0 caller writes it, for version "0.0.0".
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        dev.ferry.api.spi.ObjectOutput o = serializations.byId(HESSIAN2).serialize(body);
+        o.writeUTF("2.0.0");
+        o.writeUTF(Greeter.class.getName());
+        o.writeUTF("0.0.0");
+        o.writeUTF("hello");
+        o.writeUTF("Ljava/lang/String;");
+        o.writeObject("old");
+        o.writeObject(new java.util.HashMap<>(Map.of("group", "blue")));
+        o.flush();
+        byte[] payload = body.toByteArray();
+        byte[] frame = new byte[16 + payload.length];
+        frame[0] = (byte) 0xda;
+        frame[1] = (byte) 0xbb;
+        frame[2] = (byte) (0x80 | 0x40 | HESSIAN2);
+        DubboCodec.putLong(frame, 4, 77);
+        DubboCodec.putInt(frame, 12, payload.length);
+        System.arraycopy(payload, 0, frame, 16, payload.length);
+        ExportedServices unversioned = new ExportedServices(serializations);
+        unversioned.add(new ServiceInvoker(Greeter.class, new ServiceKey(Greeter.class.getName(), "blue", ""), new GreeterImpl()),
+                new ExportOptions(List.of("hessian2"), "", 100));
+        Request r = assertInstanceOf(Request.class, codec.decode(new ByteArrayInputStream(frame), unversioned));
+        assertEquals("", r.invocation().serviceKey().version());
+        Result value = Result.value("hi");
+        value.attachments().put("k", "v");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        codec.encodeReply(Response.ok(77, HESSIAN2, value), r.invocation(), out);
+        byte[] reply = out.toByteArray();
+        dev.ferry.api.spi.ObjectInput in = serializations.byId(HESSIAN2).deserialize(
+                new ByteArrayInputStream(reply, 16, reply.length - 16), DefaultClassAllowlist.builder().build());
+        assertEquals(1, in.readByte(), "RESPONSE_VALUE, without attachments");
+        assertEquals("hi", in.readObject(String.class, String.class));
+        assertThrows(IOException.class, () -> in.readObject(Map.class, Map.class), "nothing follows the value");
+    }
 }
