@@ -28,6 +28,20 @@ public interface Protocol extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Follows the endpoints this protocol finds for {@code key} by itself: {@code listener} hears
+     * the current list now and every change after. The default tells the current
+     * {@link #endpoints} once; a protocol whose providers come and go (RocketMQ brokers joining
+     * a topic's route) keeps telling.
+     */
+    default void subscribe(ServiceKey key, Registry.Listener listener) {
+        listener.onChange(endpoints(key));
+    }
+
+    /** Stops telling {@code listener} about {@code key}. */
+    default void unsubscribe(ServiceKey key, Registry.Listener listener) {
+    }
+
     /** Stops every exporter and invoker of this protocol and releases its resources. */
     @Override
     void close();

@@ -54,7 +54,12 @@ class RocketMqClusterTest {
         provider = FerryBootstrap.builder().protocol(rocketmq).build();
         provider.export(ServiceConfig.builder(Inventory.class, new InventoryProvider("mq", InventoryProvider.Mode.OK, new CountDownLatch(0)))
                 .protocol("rocketmq").build());
-        topic = rocketmq.endpoints(ServiceKey.of(Inventory.class)).get(0);
+        // The transport's own endpoints leave tags to the broker (tag.routing=transport); without
+        // that mark the consumer's tag router decides, which is what these tests look at.
+        Endpoint routed = rocketmq.endpoints(ServiceKey.of(Inventory.class)).get(0);
+        java.util.Map<String, String> params = new java.util.TreeMap<>(routed.parameters());
+        params.remove(TagRouter.TRANSPORT_ROUTED);
+        topic = new Endpoint(routed.protocol(), routed.host(), routed.port(), params);
     }
 
     @AfterAll

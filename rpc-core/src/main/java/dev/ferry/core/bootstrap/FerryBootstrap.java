@@ -87,6 +87,7 @@ public final class FerryBootstrap implements AutoCloseable {
     private final List<Exporter> exporters = new ArrayList<>();
     private final List<Registered> registered = new ArrayList<>();
     private final List<Subscribed> subscribed = new ArrayList<>();
+    private final List<Followed> followed = new ArrayList<>();
     private final List<InvokerDirectory> directories = new ArrayList<>();
     private final Set<DrainingInvoker> retiring = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -187,20 +188,22 @@ public final class FerryBootstrap implements AutoCloseable {
                 directory.update(new ArrayList<>(next.values()));
             }
         };
+        // Where providers come from: a configured url; else the protocol itself when it can find
+        // them (RocketMQ's NameServer route knows every broker of a topic, which a registry entry
+        // does not); else the registry.
         if (byUrl) {
             follow.onChange(config.urls());
+        } else if (!own.endpoints(key).isEmpty()) {
+            own.subscribe(key, follow);
+            followed.add(new Followed(own, key, follow));
         } else if (registry != null && !"injvm".equals(protocolName)) {
             Registry.Listener ofProtocol = endpoints -> follow.onChange(endpoints.stream()
                     .filter(ep -> ep.protocol().equals(protocolName)).toList());
             registry.subscribe(key, ofProtocol);
             subscribed.add(new Subscribed(key, ofProtocol));
         } else {
-            List<Endpoint> found = own.endpoints(key);
-            if (found.isEmpty()) {
-                throw new IllegalArgumentException("reference to " + key + " over '" + protocolName
-                        + "' needs a url or a registry: that protocol cannot find providers by itself");
-            }
-            follow.onChange(found);
+            throw new IllegalArgumentException("reference to " + key + " over '" + protocolName
+                    + "' needs a url or a registry: that protocol cannot find providers by itself");
         }
         directories.add(directory);
         Cluster cluster = extensions.get(Cluster.class, options.get(CallOptions.CLUSTER));
@@ -276,6 +279,13 @@ public final class FerryBootstrap implements AutoCloseable {
                 log.warn("could not unsubscribe from {}: {}", s.key, e.toString());
             }
         }
+        for (Followed f : followed) {
+            try {
+                f.protocol.unsubscribe(f.key, f.listener);
+            } catch (RuntimeException e) {
+                log.warn("could not stop following {}: {}", f.key, e.toString());
+            }
+        }
         exporters.forEach(Exporter::unexport);
         directories.forEach(InvokerDirectory::close);
         retiring.forEach(DrainingInvoker::close);
@@ -312,6 +322,9 @@ public final class FerryBootstrap implements AutoCloseable {
     }
 
     private record Registered(ServiceKey key, Endpoint endpoint) {
+    }
+
+    private record Followed(Protocol protocol, ServiceKey key, Registry.Listener listener) {
     }
 
     private record Subscribed(ServiceKey key, Registry.Listener listener) {

@@ -3,6 +3,12 @@ package dev.ferry.protocol.rocketmq;
 /**
  * User properties Ferry puts on every request message, so operators and the broker's console
  * see what a stored call is without decoding its body.
+ *
+ * <p>Besides these: the message <em>key</em> is the call's request key,
+ * {@code <requester instance>:<request id>} — globally unique, the same for every attempt of one
+ * call, indexed by the broker for {@link RocketMqAudit} and copied onto the reply; the message
+ * <em>tag</em> says which providers may take the call ({@link TopicNames#UNTAGGED} or a routing
+ * tag); RocketMQ's own {@code CORRELATION_ID} (one per attempt) pairs the reply with the attempt.
  */
 public final class MessageProperties {
 
@@ -10,10 +16,14 @@ public final class MessageProperties {
     public static final String SERVICE = "ferry_service";
     /** The method name. */
     public static final String METHOD = "ferry_method";
-    /** The request id inside the frame header. */
+    /** The request id inside the frame header (one per attempt). */
     public static final String REQUEST_ID = "ferry_request_id";
     /** Epoch milliseconds after which the caller no longer waits; providers drop the call after it. */
     public static final String DEADLINE = "ferry_deadline";
+    /** The routing tag the caller asked for (absent when untagged); the message tag says where it went. */
+    public static final String TAG = "ferry_tag";
+    /** On a reply: the status byte of the response frame (20 = the call reached the service). */
+    public static final String STATUS = "ferry_status";
 
     private MessageProperties() {
     }

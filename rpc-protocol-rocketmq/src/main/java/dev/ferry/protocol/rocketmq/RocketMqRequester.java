@@ -13,68 +13,58 @@ import dev.ferry.api.spi.Response;
 import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.core.transport.PendingCalls;
-import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.exception.RequestTimeoutException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.RequestCallback;
+import org.apache.rocketmq.client.producer.RequestFutureHolder;
+import org.apache.rocketmq.client.producer.RequestResponseFuture;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Set;
-import java.util.UUID;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The consumer side of the RocketMQ transport: one producer per protocol that sends request
- * messages and receives their replies through RocketMQ's native request-reply (the broker
- * pushes a reply to the client named in the request). No thread waits for a reply.
+ * The consumer side of the RocketMQ transport: sends a call as a request message to one queue
+ * and receives its reply through RocketMQ's native request-reply (the broker pushes the reply
+ * to the client named in the request, matched by correlation id). No thread waits for a reply.
+ *
+ * <p>Failures say what happened to the request: {@code CHANNEL_INACTIVE} when it could not be
+ * sent (it is not stored, another broker may take it), {@code CLIENT_TIMEOUT} when it was
+ * stored but no reply came before the deadline, or when the broker never acknowledged it.
  */
 final class RocketMqRequester {
 
-    private static final Logger log = LoggerFactory.getLogger(RocketMqRequester.class);
-
-    private final RocketMqProtocolConfig config;
+    private final RocketMqClient client;
     private final DubboCodec codec;
     private final PendingCalls pending;
-    private final DefaultMQProducer producer;
-    private final Set<String> routedTopics = ConcurrentHashMap.newKeySet();
+    // The request key of a call that failed, by invocation: a retry of the same call (failover
+    // hands the same invocation to the next attempt) carries the same key, so a provider that
+    // already ran the first attempt answers the retry from its memory instead of running it again.
+    private final Map<Invocation, String> retriedKeys = Collections.synchronizedMap(new WeakHashMap<>());
 
-    RocketMqRequester(RocketMqProtocolConfig config, DubboCodec codec, PendingCalls pending) {
-        this.config = config;
+    RocketMqRequester(RocketMqClient client, DubboCodec codec, PendingCalls pending) {
+        this.client = client;
         this.codec = codec;
         this.pending = pending;
-        this.producer = new DefaultMQProducer("ferry_requester");
-        producer.setNamesrvAddr(config.nameServer());
-        // Client ids are ip@instanceName, and replies go to a client id: two requesters sharing
-        // one would receive each other's replies.
-        producer.setInstanceName("ferry-requester-" + UUID.randomUUID());
-        producer.setMaxMessageSize(config.payloadLimit() + 1024);
-        // A failed send is retried by the cluster strategy, which picks another broker.
-        producer.setRetryTimesWhenSendAsyncFailed(0);
     }
 
-    void start() {
-        try {
-            producer.start();
-        } catch (MQClientException e) {
-            throw new IllegalStateException("cannot start the RocketMQ requester against NameServer "
-                    + config.nameServer() + ": " + e.getMessage(), e);
-        }
-    }
-
-    CompletableFuture<Result> send(String topic, Invocation inv, Endpoint endpoint, byte serializationId) {
+    /**
+     * Sends {@code inv} to {@code queue} with the RocketMQ message tag {@code messageTag}.
+     *
+     * @param requestedTag the routing tag the caller asked for, recorded on the message
+     */
+    CompletableFuture<Result> send(MessageQueue queue, String messageTag, String requestedTag, Invocation inv,
+                                   Endpoint endpoint, byte serializationId) {
         String call = RpcInvocation.describe(inv);
-        if (!hasRoute(topic)) {
-            return CompletableFuture.failedFuture(new RpcException(Code.SERVICE_NOT_FOUND, "call " + call + " to "
-                    + endpoint + " failed: the NameServer has no route for topic " + topic
-                    + ", so no provider ever exported this service on RocketMQ"));
-        }
         boolean oneway = Boolean.TRUE.equals(inv.options().get(CallOptions.ONEWAY));
         long id = PendingCalls.nextId();
         long timeout = inv.options().timeout().toMillis();
@@ -90,45 +80,99 @@ final class RocketMqRequester {
             return CompletableFuture.failedFuture(new RpcException(Code.CLIENT_ERROR, "call " + call + " to " + endpoint
                     + " failed before sending: cannot serialize the request: " + e, e));
         }
-        org.apache.rocketmq.common.message.Message msg = new org.apache.rocketmq.common.message.Message(topic, body);
-        msg.setKeys(producer.getInstanceName() + ":" + id);
+        String requestKey = retriedKeys.get(inv);
+        if (requestKey == null) {
+            requestKey = client.instanceName() + ":" + id;
+        }
+        org.apache.rocketmq.common.message.Message msg =
+                new org.apache.rocketmq.common.message.Message(queue.getTopic(), messageTag, requestKey, body);
         msg.putUserProperty(MessageProperties.SERVICE, inv.serviceKey().toString());
         msg.putUserProperty(MessageProperties.METHOD, inv.methodName());
         msg.putUserProperty(MessageProperties.REQUEST_ID, Long.toString(id));
         msg.putUserProperty(MessageProperties.DEADLINE, Long.toString(System.currentTimeMillis() + timeout));
-        if (oneway) {
-            return sendOneway(msg, call, endpoint);
+        if (!requestedTag.isEmpty()) {
+            msg.putUserProperty(MessageProperties.TAG, requestedTag);
         }
-        CompletableFuture<Result> result = pending.register(id, inv, endpoint);
+        RocketMqRequestKeys.sent(requestKey);
+        Attempt attempt = new Attempt(inv, requestKey, queue, endpoint, call, timeout);
+        return oneway ? sendOneway(msg, attempt) : request(msg, id, attempt);
+    }
+
+    private CompletableFuture<Result> request(org.apache.rocketmq.common.message.Message msg, long id, Attempt a) {
+        CompletableFuture<Result> out = new CompletableFuture<>();
+        pending.register(id, a.inv, a.endpoint).whenComplete((result, error) -> {
+            if (error == null) {
+                out.complete(result);
+                return;
+            }
+            RpcException failure = error instanceof RpcException r ? r
+                    : new RpcException(Code.CLIENT_ERROR, "call " + a.call + " failed: " + error, error);
+            if (failure.code() == Code.CLIENT_TIMEOUT || failure.code() == Code.CHANNEL_INACTIVE) {
+                retriedKeys.put(a.inv, a.requestKey);
+            }
+            if (failure.code() == Code.CLIENT_TIMEOUT && failure.getCause() == null) {
+                // PendingCalls' own timer: tell the caller whether the request was stored.
+                failure = timedOut(msg, a);
+            }
+            out.completeExceptionally(failure);
+        });
         try {
-            producer.request(msg, new RequestCallback() {
+            producer().request(msg, a.queue, new RequestCallback() {
                 @Override
                 public void onSuccess(org.apache.rocketmq.common.message.Message reply) {
-                    // rocketmq-client 5.4.0 also reports the successful send with a null reply.
+                    // rocketmq-client 5.4.0 reports a successful send with a null reply on some paths.
                     if (reply != null) {
-                        accept(id, reply.getBody(), call, endpoint);
+                        accept(id, reply.getBody(), a);
                     }
                 }
 
                 @Override
                 public void onException(Throwable e) {
-                    pending.fail(id, e instanceof RequestTimeoutException
-                            ? new RpcException(Code.CLIENT_TIMEOUT, "call " + call + " to " + endpoint + " (topic " + topic
-                            + ") was stored on the broker but got no reply within " + timeout + " ms")
-                            : sendFailed(call, endpoint, e));
+                    // RocketMQ's own expiry comes after ours (PendingCalls already failed the call).
+                    if (!(e instanceof RequestTimeoutException)) {
+                        client.routes().markFailed(a.queue.getBrokerName());
+                        client.routes().refreshSoon(a.queue.getTopic());
+                        pending.fail(id, sendFailed(a, e));
+                    }
                 }
-            }, timeout);
+            }, a.timeout);
         } catch (Exception e) {
-            pending.fail(id, sendFailed(call, endpoint, e));
+            client.routes().markFailed(a.queue.getBrokerName());
+            client.routes().refreshSoon(a.queue.getTopic());
+            pending.fail(id, sendFailed(a, e));
         }
-        return result;
+        return out;
     }
 
-    private CompletableFuture<Result> sendOneway(org.apache.rocketmq.common.message.Message msg, String call, Endpoint endpoint) {
+    /**
+     * The timeout the caller sees, saying whether the broker had stored the request: RocketMQ
+     * keeps its own record of the request (by correlation id) until its expiry scan, a little
+     * after ours.
+     */
+    private RpcException timedOut(org.apache.rocketmq.common.message.Message msg, Attempt a) {
+        String correlationId = msg.getProperty(MessageConst.PROPERTY_CORRELATION_ID);
+        RequestResponseFuture f = correlationId == null ? null
+                : RequestFutureHolder.getInstance().getRequestFutureTable().remove(correlationId);
+        if (f != null && !f.isSendRequestOk()) {
+            client.routes().refreshSoon(a.queue.getTopic());
+            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " got no acknowledgement"
+                    + " from broker " + a.queue.getBrokerName() + " within " + a.timeout + " ms: the request (key "
+                    + a.requestKey + ") may or may not be stored");
+        }
+        if (!a.requestedTag().isEmpty()) {
+            // A tagged provider group may just have gone: look again before the next call.
+            client.routes().refreshPresenceSoon(a.queue.getTopic());
+        }
+        return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " was stored on broker "
+                + a.queue.getBrokerName() + " (topic " + a.queue.getTopic() + ", key " + a.requestKey
+                + ") but got no reply within " + a.timeout + " ms; a provider that takes it after its deadline drops it");
+    }
+
+    private CompletableFuture<Result> sendOneway(org.apache.rocketmq.common.message.Message msg, Attempt a) {
         // Sent with the broker's acknowledgement: a oneway call is not waited for, but it is stored.
         CompletableFuture<Result> done = new CompletableFuture<>();
         try {
-            producer.send(msg, new SendCallback() {
+            producer().send(msg, a.queue, new SendCallback() {
                 @Override
                 public void onSuccess(SendResult sendResult) {
                     done.complete(Result.value(null));
@@ -136,64 +180,64 @@ final class RocketMqRequester {
 
                 @Override
                 public void onException(Throwable e) {
-                    done.completeExceptionally(sendFailed(call, endpoint, e));
+                    client.routes().markFailed(a.queue.getBrokerName());
+                    client.routes().refreshSoon(a.queue.getTopic());
+                    retriedKeys.put(a.inv, a.requestKey);
+                    done.completeExceptionally(sendFailed(a, e));
                 }
-            });
+            }, a.timeout);
         } catch (Exception e) {
-            done.completeExceptionally(sendFailed(call, endpoint, e));
+            retriedKeys.put(a.inv, a.requestKey);
+            done.completeExceptionally(sendFailed(a, e));
         }
         return done;
     }
 
-    private void accept(long id, byte[] body, String call, Endpoint endpoint) {
+    private void accept(long id, byte[] body, Attempt a) {
+        client.routes().markHealthy(a.queue.getBrokerName());
+        if (body == null) {
+            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
+                    + " got a reply with no body"));
+            return;
+        }
         try {
             Message m = codec.decode(new ByteArrayInputStream(body), pending);
             if (m instanceof Response r && r.id() == id) {
                 pending.complete(r);
             } else {
-                pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + call + " to " + endpoint
+                pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
                         + " got a reply that is not the response to request " + id));
             }
         } catch (CodecException e) {
-            pending.fail(id, new RpcException(e.code(), "call " + call + " to " + endpoint + " got a reply that does not decode: "
-                    + e.getMessage(), e));
+            pending.fail(id, new RpcException(e.code(), "call " + a.call + " to " + a.endpoint
+                    + " got a reply that does not decode: " + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
-            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + call + " to " + endpoint
+            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
                     + " got a reply that does not decode: " + e, e));
         }
     }
 
-    private static RpcException sendFailed(String call, Endpoint endpoint, Throwable e) {
-        return new RpcException(Code.CHANNEL_INACTIVE, "call " + call + " to " + endpoint
-                + " failed: the request could not be sent: " + e.getMessage(), e);
+    private static RpcException sendFailed(Attempt a, Throwable e) {
+        Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("unknown exception")
+                ? e.getCause() : e;
+        if (cause instanceof RemotingTimeoutException) {
+            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " got no acknowledgement"
+                    + " from broker " + a.queue.getBrokerName() + " within " + a.timeout + " ms: the request (key "
+                    + a.requestKey + ") may or may not be stored", e);
+        }
+        return new RpcException(Code.CHANNEL_INACTIVE, "call " + a.call + " to " + a.endpoint + " failed: the request"
+                + " could not be sent to broker " + a.queue.getBrokerName() + " and is not stored: " + cause.getMessage(), e);
     }
 
-    /**
-     * Whether the NameServer knows the topic. Asked once per topic that has a route; without
-     * this check a broker that auto-creates topics would store calls for a service nobody serves.
-     */
-    private boolean hasRoute(String topic) {
-        if (routedTopics.contains(topic)) {
-            return true;
-        }
-        try {
-            var factory = producer.getDefaultMQProducerImpl().getMqClientFactory();
-            boolean found = factory.updateTopicRouteInfoFromNameServer(topic);
-            if (found) {
-                // A reply may come back through any broker of the cluster, which pushes it over
-                // the requester's own connection: every broker must know this client before the
-                // first request, not at the next periodic heartbeat.
-                factory.sendHeartbeatToAllBrokerWithLock();
-                routedTopics.add(topic);
-            }
-            return found;
-        } catch (RuntimeException e) {
-            log.debug("route lookup of {} failed: {}", topic, e.toString());
-            return false;
-        }
+    private DefaultMQProducer producer() {
+        return client.producer();
     }
 
-    void close() {
-        producer.shutdown();
+    /** One attempt of a call, for messages and bookkeeping. */
+    private record Attempt(Invocation inv, String requestKey, MessageQueue queue, Endpoint endpoint, String call,
+                           long timeout) {
+        String requestedTag() {
+            return RocketMqInvoker.tagOf(inv);
+        }
     }
 }

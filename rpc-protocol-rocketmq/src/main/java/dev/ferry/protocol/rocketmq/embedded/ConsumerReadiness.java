@@ -8,6 +8,8 @@ import org.apache.rocketmq.client.impl.consumer.RebalanceImpl;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.common.ServiceState;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.protocol.body.ConsumerRunningInfo;
+import org.apache.rocketmq.remoting.protocol.body.ProcessQueueInfo;
 import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
 import org.apache.rocketmq.remoting.protocol.heartbeat.SubscriptionData;
 
@@ -114,6 +116,61 @@ public final class ConsumerReadiness {
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the consumer's queues");
+            }
+        }
+    }
+
+    /**
+     * Waits until no other consumer of {@code consumer}'s group still holds any of
+     * {@code queues}, as each of them reports through the broker (the admin "consumer running
+     * info" call). A consumer that joins a group is given its queues at once, but the members
+     * that held them before let go only at their own next rebalance (at least a second after
+     * their previous one): until then both pull the same queues and both receive their
+     * messages.
+     *
+     * @return true when no other member holds them; false on timeout, or when a member cannot
+     *     be asked (it then lets go at its next rebalance all the same)
+     */
+    @SuppressWarnings("deprecation") // the consumer's internals have no public replacement
+    public static boolean awaitSoleHolder(DefaultMQPushConsumer consumer, String topic, Set<MessageQueue> queues,
+                                          Duration timeout) {
+        DefaultMQPushConsumerImpl impl = consumer.getDefaultMQPushConsumerImpl();
+        MQClientInstance client = impl.getmQClientFactory();
+        String fullTopic = consumer.withNamespace(topic);
+        String group = impl.groupName();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> ids = client.findConsumerIdList(fullTopic, group);
+            String broker = client.findBrokerAddrByTopic(fullTopic);
+            boolean shared = false;
+            if (ids == null || broker == null) {
+                return false;
+            }
+            for (String id : ids) {
+                if (id.equals(client.getClientId())) {
+                    continue;
+                }
+                try {
+                    ConsumerRunningInfo info = client.getMQClientAPIImpl().getConsumerRunningInfo(broker, group, id, false, 3000);
+                    for (Map.Entry<MessageQueue, ProcessQueueInfo> e : info.getMqTable().entrySet()) {
+                        if (queues.contains(e.getKey()) && !e.getValue().isDroped()) {
+                            shared = true;
+                        }
+                    }
+                } catch (Exception e) {
+                    return false;
+                }
+            }
+            if (!shared) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }

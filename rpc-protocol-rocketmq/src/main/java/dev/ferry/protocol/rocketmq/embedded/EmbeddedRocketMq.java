@@ -17,7 +17,9 @@ import org.apache.rocketmq.remoting.common.TlsMode;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
 import org.apache.rocketmq.remoting.netty.NettyEvent;
 import org.apache.rocketmq.remoting.netty.NettyEventType;
+import org.apache.rocketmq.remoting.RemotingServer;
 import org.apache.rocketmq.remoting.netty.NettyRemotingAbstract;
+import org.apache.rocketmq.remoting.netty.NettyRemotingServer;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.netty.TlsSystemConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
@@ -90,6 +92,11 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code rmq.logback-test.xml} / {@code rmq.logback.xml} resource.</li>
  *   <li><b>Speed.</b> Cold start to a routable cluster in under a second on 2 cores (see
  *       {@link #start()}), {@link #close()} in about one.</li>
+ *   <li><b>Patience.</b> On a busy test machine a broker would refuse sends that waited over
+ *       200 ms in its queue ("broker busy, start flow control") or found the commit log locked
+ *       over 1 s ("page cache busy"); here they wait their turn.</li>
+ *   <li><b>Restarts.</b> {@link #stopBroker}/{@link #startBroker} take one broker down and back
+ *       up on the same port with the same store, as a broker restart looks to clients.</li>
  * </ul>
  *
  * <p>JVM-wide side effects, all needed and all RocketMQ's own switches: the system property
@@ -129,6 +136,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private NamesrvController nameServer;
     private String nameServerAddress;
     private final List<BrokerController> brokers = new ArrayList<>();
+    /** Brokers stopped by {@link #stopBroker}, by name: their store directory and port, for {@link #startBroker}. */
+    private final Map<String, StoppedBroker> stopped = new LinkedHashMap<>();
+    private int brokerStarts;
     private Thread shutdownHook;
     private boolean[] userLogDirs;
 
@@ -214,20 +224,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < brokerCount; i++) {
             String name = "broker-" + tag + "-" + i;
-            BrokerController broker = newBroker(name, root.resolve(name));
-            synchronized (lock) {
-                brokers.add(broker);
-            }
-            if (!broker.initialize()) {
-                throw new IllegalStateException("broker " + name + " failed to initialize (see RocketMQ log)");
-            }
-            broker.start();
-            // start() registers with the NameServer synchronously — but only with the name
-            // servers its client already found reachable, and that scan runs asynchronously from
-            // the same start(): the first registration is usually skipped without a word, and
-            // the next comes 10 s later. So wait for the scan, then register.
-            awaitNameServerReachable(broker);
-            broker.registerBrokerAll(true, false, true);
+            launchBroker(name, root.resolve(name), 0);
         }
         // Readiness, not a sleep: every broker must be in the reply topic's route.
         awaitRoute(replyTopic(), START_ROUTE_TIMEOUT);
@@ -265,7 +262,25 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         nameServerAddress = HOST + ":" + server.getListenPort();
     }
 
-    private BrokerController newBroker(String name, Path dir) throws IOException {
+    private BrokerController launchBroker(String name, Path dir, int port) throws Exception {
+        BrokerController broker = newBroker(name, dir, port);
+        synchronized (lock) {
+            brokers.add(broker);
+        }
+        if (!broker.initialize()) {
+            throw new IllegalStateException("broker " + name + " failed to initialize (see RocketMQ log)");
+        }
+        broker.start();
+        // start() registers with the NameServer synchronously — but only with the name
+        // servers its client already found reachable, and that scan runs asynchronously from
+        // the same start(): the first registration is usually skipped without a word, and
+        // the next comes 10 s later. So wait for the scan, then register.
+        awaitNameServerReachable(broker);
+        broker.registerBrokerAll(true, false, true);
+        return broker;
+    }
+
+    private BrokerController newBroker(String name, Path dir, int port) throws IOException {
         Path store = Files.createDirectories(dir.resolve("store"));
 
         BrokerConfig broker = new BrokerConfig();
@@ -300,6 +315,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         // un-acked POP messages are never revived.
         broker.setPopConsumerFSServiceInit(false);
         broker.setReviveQueueNum(1);
+        // A busy test machine: a request that waits over 200 ms in the broker's send queue would
+        // be refused ("broker busy, start flow control"); here it waits its turn instead.
+        broker.setBrokerFastFailureEnable(false);
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.toString());
@@ -313,6 +331,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         storeConfig.setTimerWheelEnable(false);
         storeConfig.setTransientStorePoolEnable(false);
         storeConfig.setWarmMapedFileEnable(false);
+        // Likewise, a commit-log lock held over 1 s (a stalled CPU) would refuse writes as "page cache busy".
+        storeConfig.setOsPageCacheBusyTimeOutMills(10_000);
         // OS-chosen HA port (the default is 10912, BrokerStartup would use listenPort + 1).
         storeConfig.setHaListenPort(0);
 
@@ -320,13 +340,18 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         // clamped to 0, so it is OS-chosen too. BrokerController writes the bound port back
         // before it registers.
         NettyServerConfig server = smallServerConfig();
+        server.setListenPort(port);
 
         AuthConfig auth = new AuthConfig();
-        auth.setConfigName(name);
+        // A cache key of RocketMQ's auth factories (statics): unique per start, so a restarted
+        // broker does not get the providers of its previous, shut-down self.
+        synchronized (lock) {
+            auth.setConfigName(name + "#" + (++brokerStarts));
+        }
         auth.setClusterName(clusterName);
         auth.setAuthConfigPath(store.resolve("config").toString());
 
-        return new BrokerController(broker, server, new NettyClientConfig(), storeConfig, auth);
+        return new EmbeddedBroker(broker, server, new NettyClientConfig(), storeConfig, auth);
     }
 
     private static NettyServerConfig smallServerConfig() {
@@ -388,6 +413,23 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      *     {@code queues < 1}
      */
     public void createTopic(String topic, int queues) {
+        createTopic(topic, queues, brokerNames());
+    }
+
+    /**
+     * Creates (or updates) {@code topic} with {@code queues} read and write queues on the named
+     * brokers only — e.g. a request topic on one broker of two, while the reply topic spans
+     * both — and returns when the NameServer's route lists them.
+     *
+     * @throws IllegalArgumentException if the name is not a valid RocketMQ topic,
+     *     {@code queues < 1}, or a name is not a running broker
+     */
+    public void createTopic(String topic, int queues, java.util.Collection<String> onBrokers) {
+        List<BrokerController> targets = new ArrayList<>();
+        for (String name : onBrokers) {
+            targets.add(runningBrokers().stream().filter(b -> b.getBrokerConfig().getBrokerName().equals(name))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no running broker " + name)));
+        }
         TopicValidator.ValidateResult valid = TopicValidator.validateTopic(topic);
         if (!valid.isValid()) {
             throw new IllegalArgumentException(valid.getRemark());
@@ -398,7 +440,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         if (queues < 1) {
             throw new IllegalArgumentException("queues must be >= 1: " + queues);
         }
-        for (BrokerController b : runningBrokers()) {
+        for (BrokerController b : targets) {
             // One TopicConfig per broker: the manager keeps (and mutates) the instance.
             TopicConfig config = new TopicConfig(topic, queues, queues, PermName.PERM_READ | PermName.PERM_WRITE);
             b.getTopicConfigManager().updateTopicConfig(config); // persists topics.json, bumps the data version
@@ -417,6 +459,95 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         for (BrokerController b : runningBrokers()) {
             b.registerBrokerAll(true, false, true);
         }
+    }
+
+    /**
+     * Stops broker {@code name} as a broker restart or crash looks to clients — connections
+     * closed, the broker gone from every route — while keeping its store (messages, consume
+     * offsets, topics) for {@link #startBroker}.
+     *
+     * @throws IllegalArgumentException if no running broker has that name
+     */
+    public void stopBroker(String name) {
+        BrokerController broker;
+        Path dir;
+        synchronized (lock) {
+            requireRunning();
+            broker = brokers.stream().filter(b -> b.getBrokerConfig().getBrokerName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no running broker " + name + "; running: " + names(brokers)));
+            brokers.remove(broker);
+            dir = storeDirectory.resolve(name);
+            stopped.put(name, new StoppedBroker(dir, broker.getNettyServerConfig().getListenPort()));
+        }
+        ShutdownNudger nudger = new ShutdownNudger(List.of(broker), null);
+        nudger.start();
+        Thread stopper = new Thread(() -> quietly("broker " + name, broker::shutdown), "embedded-rocketmq-stop-" + name);
+        nudger.watch(stopper);
+        stopper.start();
+        try {
+            stopper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            nudger.finish();
+        }
+    }
+
+    /**
+     * Starts a broker stopped by {@link #stopBroker} again, on the same port and with the same
+     * store, and returns once it is registered and in the reply topic's route (its own topics
+     * are routed again by the same registration).
+     *
+     * @throws IllegalArgumentException if no stopped broker has that name
+     * @throws IllegalStateException if it fails to start
+     */
+    public void startBroker(String name) {
+        StoppedBroker slot;
+        synchronized (lock) {
+            requireRunning();
+            slot = stopped.remove(name);
+        }
+        if (slot == null) {
+            throw new IllegalArgumentException("no stopped broker " + name);
+        }
+        try {
+            launchBroker(name, slot.directory(), slot.port());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("broker " + name + " failed to start again", e);
+        }
+        awaitRoute(replyTopic(), START_ROUTE_TIMEOUT);
+    }
+
+    /** {@link #stopBroker} then {@link #startBroker}. */
+    public void restartBroker(String name) {
+        stopBroker(name);
+        startBroker(name);
+    }
+
+    /**
+     * How many messages each running broker stored in {@code topic} (the sum of its queues' end
+     * offsets), by broker name; brokers without the topic count 0. Read from the consume queues,
+     * which a broker builds from its commit log a few milliseconds after a message is stored.
+     */
+    public Map<String, Long> messageCounts(String topic) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (BrokerController b : runningBrokers()) {
+            TopicConfig config = b.getTopicConfigManager().selectTopicConfig(topic);
+            long n = 0;
+            if (config != null) {
+                for (int q = 0; q < config.getWriteQueueNums(); q++) {
+                    try {
+                        n += Math.max(0, b.getMessageStore().getMaxOffsetInQueue(topic, q));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot read queue " + q + " of " + topic, e);
+                    }
+                }
+            }
+            counts.put(b.getBrokerConfig().getBrokerName(), n);
+        }
+        return Collections.unmodifiableMap(counts);
     }
 
     /**
@@ -758,6 +889,39 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
         void finish() {
             done = true;
+        }
+    }
+
+    /** Where a stopped broker lived, to start it again. */
+    private record StoppedBroker(Path directory, int port) {
+    }
+
+    /**
+     * A broker whose "fast" (VIP) server listens on an OS-chosen port. RocketMQ derives that
+     * port as {@code listenPort - 2}: 0 on the first start (port 0), but a port that may be
+     * taken when a broker starts again on its previous, known port.
+     */
+    private static final class EmbeddedBroker extends BrokerController {
+        EmbeddedBroker(BrokerConfig brokerConfig, NettyServerConfig nettyServerConfig, NettyClientConfig nettyClientConfig,
+                       MessageStoreConfig messageStoreConfig, AuthConfig authConfig) {
+            super(brokerConfig, nettyServerConfig, nettyClientConfig, messageStoreConfig, authConfig);
+        }
+
+        @Override
+        protected void initializeRemotingServer() throws CloneNotSupportedException {
+            super.initializeRemotingServer();
+            if (getNettyServerConfig().getListenPort() == 0) {
+                return;
+            }
+            RemotingServer derived = getFastRemotingServer();
+            NettyServerConfig fast = (NettyServerConfig) getNettyServerConfig().clone();
+            fast.setListenPort(0);
+            NettyRemotingServer replacement = new NettyRemotingServer(fast, getClientHousekeepingService());
+            if (getBrokerMetricsManager() != null) {
+                replacement.setRemotingMetricsManager(getBrokerMetricsManager().getRemotingMetricsManager());
+            }
+            setFastRemotingServer(replacement);
+            derived.shutdown(); // never started: only releases its event loops
         }
     }
 

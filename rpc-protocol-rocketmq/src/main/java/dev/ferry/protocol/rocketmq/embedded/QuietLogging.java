@@ -125,14 +125,23 @@ final class QuietLogging {
     /**
      * Drops messages every embedded start or stop logs: two ERRORs about expected interrupts
      * (every NameServer shutdown interrupts its unregistration thread; {@code EmbeddedRocketMq.close()}
-     * interrupts the store's 3 s shutdown sleep) and the broker's WARNs that it uses its default
-     * transaction services (there is no SPI file for them).
+     * interrupts the store's 3 s shutdown sleep), the broker's WARNs that it uses its default
+     * transaction services (there is no SPI file for them), a push consumer's WARNs (with a
+     * stack trace per queue) when its client shuts down while its long-polling pulls are still
+     * parked at the broker, a new group's missing retry topic, and a skipped concurrent heartbeat.
      */
     private static final class KnownNoise extends Filter<ILoggingEvent> {
         private static final Set<String> INTERRUPTED = Set.of(
             "Handle unregister broker request failed", "shutdown Exception, ");
         private static final Set<String> DEFAULTS = Set.of(
-            "Load default transaction message hook service: {}", "Load default discard message hook service: {}");
+            "Load default transaction message hook service: {}", "Load default discard message hook service: {}",
+            "PullMessageServiceScheduledThread has shutdown",
+            // Two heartbeats at once (a rebalance's and the periodic one): the loser skips, harmlessly.
+            "lock heartBeat, but failed. [{}]");
+        /** A new consumer group's retry topic, which the broker creates only when first needed. */
+        private static final String NO_ROUTE = "get Topic [{}] RouteInfoFromNameServer is not exist value";
+        private static final String PULL_FAILED = "execute the pull request exception";
+        private static final String CLOSED_CHANNEL = "org.apache.rocketmq.remoting.exception.RemotingSendRequestException";
 
         @Override
         public FilterReply decide(ILoggingEvent event) {
@@ -140,6 +149,14 @@ final class QuietLogging {
             IThrowableProxy thrown = event.getThrowableProxy();
             if (thrown != null && InterruptedException.class.getName().equals(thrown.getClassName())
                 && INTERRUPTED.contains(message)) {
+                return FilterReply.DENY;
+            }
+            if (thrown != null && CLOSED_CHANNEL.equals(thrown.getClassName()) && message != null
+                && message.startsWith(PULL_FAILED)) {
+                return FilterReply.DENY;
+            }
+            if (NO_ROUTE.equals(message) && event.getArgumentArray() != null && event.getArgumentArray().length > 0
+                && String.valueOf(event.getArgumentArray()[0]).startsWith("%RETRY%")) {
                 return FilterReply.DENY;
             }
             return DEFAULTS.contains(message) ? FilterReply.DENY : FilterReply.NEUTRAL;

@@ -225,6 +225,46 @@ class EmbeddedRocketMqTest {
         }
     }
 
+    @Test
+    void aRestartedBrokerKeepsItsPortTopicsAndMessages() throws Exception {
+        EmbeddedRocketMq mq = EmbeddedRocketMq.builder().build().start();
+        Path dir = mq.storeDirectory();
+        try (mq; Clients clients = new Clients(mq)) {
+            String name = mq.brokerNames().get(0);
+            String address = mq.brokerAddresses().get(name);
+            String topic = "kept-" + shortId();
+            mq.createTopic(topic, 2);
+            DefaultMQProducer producer = clients.producer("keeper");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(SendStatus.SEND_OK, producer.send(message(topic, "m" + i)).getSendStatus());
+            }
+            awaitCount(mq, topic, name, 5);
+
+            mq.stopBroker(name);
+            assertEquals(List.of(), mq.brokerNames(), "a stopped broker is not running");
+            assertThrows(IllegalArgumentException.class, () -> mq.stopBroker(name));
+            assertThrows(IllegalArgumentException.class, () -> mq.startBroker("no-such-broker"));
+            mq.startBroker(name);
+            assertThrows(IllegalArgumentException.class, () -> mq.startBroker(name), "already running");
+
+            assertEquals(address, mq.brokerAddresses().get(name), "same port");
+            assertEquals(Set.of(name), brokersOf(mq.awaitRoute(topic, READY)), "its topics are routed again");
+            assertEquals(5L, mq.messageCounts(topic).get(name), "its messages are kept");
+            assertEquals(SendStatus.SEND_OK, producer.send(message(topic, "after")).getSendStatus());
+            awaitCount(mq, topic, name, 6);
+        }
+        assertCleanedUp(dir);
+    }
+
+    /** Counts come from the consume queues, which the broker builds a few milliseconds after storing. */
+    private static void awaitCount(EmbeddedRocketMq mq, String topic, String broker, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (mq.messageCounts(topic).get(broker) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, mq.messageCounts(topic).get(broker));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A push consumer that answers every request with "echo:" + body, the RocketMQ way. */

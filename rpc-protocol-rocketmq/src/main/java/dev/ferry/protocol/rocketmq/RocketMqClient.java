@@ -1,0 +1,87 @@
+package dev.ferry.protocol.rocketmq;
+
+import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+
+import java.util.UUID;
+
+/**
+ * The one RocketMQ client of a protocol instance: a producer that sends requests and replies,
+ * and the client instance ({@code MQClientInstance}: connections, heartbeats, route polling)
+ * that it shares with every provider's push consumer. Sharing one client id means one set of
+ * connections and one shutdown; a distinct instance name per protocol keeps two protocols in
+ * one JVM apart, since replies are pushed to a client id ({@code IP@instanceName}).
+ */
+final class RocketMqClient implements AutoCloseable {
+
+    private final RocketMqProtocolConfig config;
+    private final String instanceName = "ferry-" + UUID.randomUUID();
+    private final DefaultMQProducer producer;
+    private final MQClientInstance instance;
+    private final TopicRoutes routes;
+
+    @SuppressWarnings("deprecation") // the client instance has no public accessor
+    RocketMqClient(RocketMqProtocolConfig config) {
+        this.config = config;
+        this.producer = new DefaultMQProducer("ferry_producer");
+        configure(producer);
+        producer.setMaxMessageSize(config.payloadLimit() + 64 * 1024);
+        // A request that cannot be sent is retried by the cluster strategy, on another broker.
+        producer.setRetryTimesWhenSendAsyncFailed(0);
+        try {
+            producer.start();
+        } catch (MQClientException e) {
+            throw new IllegalStateException("cannot start the RocketMQ client against NameServer "
+                    + config.nameServer() + ": " + e.getMessage(), e);
+        }
+        this.instance = producer.getDefaultMQProducerImpl().getMqClientFactory();
+        this.routes = new TopicRoutes(instance, config.discoveryInterval());
+    }
+
+    /** Gives a client of this protocol the shared client id and the discovery cadence. */
+    void configure(ClientConfig client) {
+        client.setNamesrvAddr(config.nameServer());
+        client.setInstanceName(instanceName);
+        int interval = (int) config.discoveryInterval().toMillis();
+        client.setPollNameServerInterval(interval);
+        client.setHeartbeatBrokerInterval(interval);
+    }
+
+    /** A push consumer in {@code group} on this client. */
+    DefaultMQPushConsumer newConsumer(String group) {
+        DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+        configure(consumer);
+        return consumer;
+    }
+
+    DefaultMQProducer producer() {
+        return producer;
+    }
+
+    MQClientInstance instance() {
+        return instance;
+    }
+
+    TopicRoutes routes() {
+        return routes;
+    }
+
+    /** {@code IP@instanceName}: where brokers push this client's replies. */
+    String clientId() {
+        return instance.getClientId();
+    }
+
+    String instanceName() {
+        return instanceName;
+    }
+
+    /** Shuts the producer (and with it the shared client instance) down, after the consumers. */
+    @Override
+    public void close() {
+        routes.close();
+        ClientShutdown.run(instance, producer::shutdown);
+    }
+}
