@@ -11,6 +11,7 @@ import dev.ferry.api.spi.CodecException;
 import dev.ferry.api.spi.Message;
 import dev.ferry.api.spi.Request;
 import dev.ferry.api.spi.Response;
+import dev.ferry.core.codec.FrameHeader;
 import dev.ferry.core.invocation.RpcInvocation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -69,6 +70,7 @@ final class DubboClient {
     private final Bootstrap bootstrap;
     private final EventLoopGroup group;
     private final Timer timer;
+    private final java.util.concurrent.Executor replyDecoder;
     private final Slot[] slots;
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -78,7 +80,7 @@ final class DubboClient {
     private volatile boolean closed;
 
     DubboClient(Endpoint endpoint, DubboProtocolConfig config, Codec codec, Function<String, ClassAllowlist> allowlists,
-                byte heartbeatSerializationId, EventLoopGroup group, Timer timer) {
+                byte heartbeatSerializationId, EventLoopGroup group, Timer timer, java.util.concurrent.Executor replyDecoder) {
         this.endpoint = endpoint;
         this.config = config;
         this.codec = codec;
@@ -86,6 +88,7 @@ final class DubboClient {
         this.heartbeatSerializationId = heartbeatSerializationId;
         this.group = group;
         this.timer = timer;
+        this.replyDecoder = replyDecoder;
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -321,7 +324,8 @@ final class DubboClient {
         }
 
         void onConnectionLost(Connection conn) {
-            conn.calls.failAll("connection closed");
+            // Replies that arrived before the close still complete their calls.
+            conn.lost(() -> conn.calls.failAll("connection closed"));
             if (!closed) {
                 log.info("connection to {} lost", endpoint);
                 markDead(conn);
@@ -389,6 +393,29 @@ final class DubboClient {
         volatile WriteQueue writes;
         /** Set when the provider announced its shutdown. */
         volatile boolean readOnly;
+        /** Replies received and not yet decoded; the connection's calls fail only after them. */
+        final java.util.concurrent.atomic.AtomicInteger decoding = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile boolean lost;
+        private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile Runnable onLost;
+
+        /** Runs {@code failCalls} once the connection is gone and every reply it brought is decoded. */
+        void lost(Runnable failCalls) {
+            onLost = failCalls;
+            lost = true;
+            failIfDrained();
+        }
+
+        void decoded() {
+            decoding.decrementAndGet();
+            failIfDrained();
+        }
+
+        private void failIfDrained() {
+            if (lost && decoding.get() == 0 && failed.compareAndSet(false, true)) {
+                onLost.run();
+            }
+        }
 
         /** Connecting, or connected and open. */
         boolean usable() {
@@ -429,6 +456,33 @@ final class DubboClient {
         }
 
         private void onFrame(Channel ch, ByteBuf frame) {
+            int flag = frame.getByte(frame.readerIndex() + 2);
+            boolean reply = (flag & (FrameHeader.FLAG_REQUEST | FrameHeader.FLAG_EVENT)) == 0;
+            if (reply) {
+                conn.decoding.incrementAndGet();
+                try {
+                    replyDecoder.execute(() -> {
+                        try {
+                            decodeAndHandle(ch, frame);
+                        } finally {
+                            conn.decoded();
+                        }
+                    });
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // The protocol is closing: decode here rather than lose the reply.
+                    try {
+                        decodeAndHandle(ch, frame);
+                    } finally {
+                        conn.decoded();
+                    }
+                    return;
+                }
+            }
+            decodeAndHandle(ch, frame);
+        }
+
+        private void decodeAndHandle(Channel ch, ByteBuf frame) {
             byte serializationId = Frames.serializationId(frame);
             Message message;
             try {
@@ -505,7 +559,7 @@ final class DubboClient {
             if (s != null) {
                 s.onConnectionLost(conn);
             } else {
-                conn.calls.failAll("connection closed");
+                conn.lost(() -> conn.calls.failAll("connection closed"));
             }
             ctx.fireChannelInactive();
         }

@@ -77,6 +77,7 @@ public final class DubboProtocol implements Protocol {
     private EventLoopGroup bossGroup;    // guarded by this
     private EventLoopGroup ioGroup;      // guarded by this
     private HashedWheelTimer timer;      // guarded by this
+    private java.util.concurrent.ExecutorService replyDecoder; // guarded by this
     private DubboServer server;          // guarded by this
     private boolean closed;              // guarded by this
 
@@ -153,7 +154,7 @@ public final class DubboProtocol implements Protocol {
             client = clients.get(address.address());
             if (client == null) {
                 client = new DubboClient(address, config, codec, this::allowlist, defaultSerializationId, ensureIoGroup(),
-                        ensureTimer());
+                        ensureTimer(), ensureReplyDecoder());
                 clients.put(address.address(), client);
             }
             client.retain();
@@ -170,6 +171,7 @@ public final class DubboProtocol implements Protocol {
         EventLoopGroup boss;
         EventLoopGroup io;
         HashedWheelTimer t;
+        java.util.concurrent.ExecutorService decoder;
         synchronized (this) {
             if (closed) {
                 return;
@@ -181,6 +183,7 @@ public final class DubboProtocol implements Protocol {
             boss = bossGroup;
             io = ioGroup;
             t = timer;
+            decoder = replyDecoder;
         }
         if (s != null) {
             s.close(config.shutdownTimeout());
@@ -194,6 +197,14 @@ public final class DubboProtocol implements Protocol {
             }
         }
         stopping.forEach(f -> f.awaitUninterruptibly(3000));
+        if (decoder != null) {
+            decoder.shutdown();
+            try {
+                decoder.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (t != null) {
             t.stop();
         }
@@ -273,6 +284,18 @@ public final class DubboProtocol implements Protocol {
             timer = new HashedWheelTimer(daemonThreads("ferry-dubbo-timer"), 10, TimeUnit.MILLISECONDS, 512);
         }
         return timer;
+    }
+
+    // Called with this locked. Replies are decoded here rather than on the connection's one I/O
+    // thread, so the values of many callers' replies are read in parallel. Unbounded: a reply
+    // that arrived is never dropped.
+    private java.util.concurrent.ExecutorService ensureReplyDecoder() {
+        if (replyDecoder == null) {
+            int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+            replyDecoder = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                    new java.util.concurrent.LinkedBlockingQueue<>(), daemonThreads("ferry-dubbo-reply"));
+        }
+        return replyDecoder;
     }
 
     private void ensureOpen() {

@@ -6,6 +6,7 @@ import dev.ferry.api.RpcException.Code;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Codec;
 import dev.ferry.core.codec.DubboCodec;
+import dev.ferry.core.codec.FrameHeader;
 import dev.ferry.api.spi.CodecException;
 import dev.ferry.api.spi.Message;
 import dev.ferry.api.spi.Request;
@@ -194,43 +195,72 @@ final class DubboServer {
 
     private void onFrame(Channel ch, ByteBuf frame) {
         byte serializationId = Frames.serializationId(frame);
+        int flag = frame.getByte(frame.readerIndex() + 2);
+        boolean call = (flag & FrameHeader.FLAG_REQUEST) != 0 && (flag & FrameHeader.FLAG_EVENT) == 0;
+        if (!call) {
+            // Events and stray responses are tiny: handled here, on the I/O thread.
+            decodeAndHandle(ch, frame, serializationId, 0L, false);
+            return;
+        }
+        // A call's body (its arguments) is decoded on the business thread, as Dubbo does by
+        // default: one connection's I/O thread would otherwise decode every argument of every
+        // caller alone.
+        long id = frame.getLong(frame.readerIndex() + 4);
+        boolean twoWay = (flag & FrameHeader.FLAG_TWO_WAY) != 0;
+        inFlight.incrementAndGet();
+        long arrived = System.nanoTime();
+        try {
+            business.execute(() -> decodeAndHandle(ch, frame, serializationId, arrived, true));
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            inFlight.decrementAndGet();
+            log.warn("business pool exhausted on {} ({} threads, queue {}): refusing request {}", address,
+                    config.businessThreads(), config.businessQueue(), id);
+            if (twoWay) {
+                send(ch, Response.error(id, serializationId, Code.THREADPOOL_EXHAUSTED, "provider at " + address
+                        + " refused request " + id + ": its business pool (" + config.businessThreads()
+                        + " threads, queue " + config.businessQueue() + ") is exhausted"), null);
+            }
+        }
+    }
+
+    /** Decodes a frame (releasing it) and acts on it; {@code counted} calls hold one in-flight count. */
+    private void decodeAndHandle(Channel ch, ByteBuf frame, byte serializationId, long arrived, boolean counted) {
         Message message;
         try {
             message = Frames.decode(codec, frame, context);
         } catch (CodecException e) {
+            uncount(counted);
             onBadFrame(ch, e, serializationId);
             return;
         } catch (IOException | RuntimeException e) {
+            uncount(counted);
             log.warn("closing {}: frame does not decode: {}", ch, e.toString());
             ch.close();
             return;
         }
         if (!(message instanceof Request request)) {
+            uncount(counted);
             // This server sends no requests, so a response here answers nothing.
             log.debug("ignoring response {} received by the server from {}", message.id(), ch.remoteAddress());
             return;
         }
         if (request.event()) {
+            uncount(counted);
             if (request.twoWay()) {
                 send(ch, Response.event(request.id(), request.serializationId()), null);
             }
             return;
         }
-        inFlight.incrementAndGet();
-        long arrived = System.nanoTime();
-        try {
-            business.execute(() -> run(ch, request, arrived));
-        } catch (RejectedExecutionException e) {
+        if (!counted) {
+            inFlight.incrementAndGet();
+        }
+        run(ch, request, counted ? arrived : System.nanoTime());
+    }
+
+    private void uncount(boolean counted) {
+        if (counted) {
             inFlight.decrementAndGet();
-            Invocation inv = request.invocation();
-            log.warn("business pool exhausted on {} ({} threads, queue {}): refusing {}", address,
-                    config.businessThreads(), config.businessQueue(), RpcInvocation.describe(inv));
-            if (request.twoWay()) {
-                send(ch, Response.error(request.id(), request.serializationId(), Code.THREADPOOL_EXHAUSTED,
-                        "provider at " + address + " refused " + RpcInvocation.describe(inv) + ": its business pool ("
-                                + config.businessThreads() + " threads, queue " + config.businessQueue()
-                                + ") is exhausted"), inv);
-            }
         }
     }
 
