@@ -53,6 +53,7 @@ class InvocationPathTest {
         extensions.register(Cluster.class, "record-cluster", new RecordingExtensions.RecordingCluster(extensions));
         extensions.register(LoadBalance.class, "record-lb", new RecordingExtensions.RecordingLoadBalance());
         extensions.register(ClusterFilter.class, "record-cluster-filter", new RecordingExtensions.RecordingClusterFilter());
+        extensions.register(ClusterFilter.class, "named-cluster-filter", new NamedClusterFilter());
         extensions.register(Router.class, "record-router", new RecordingExtensions.RecordingRouter());
         extensions.register(Router.class, "blocking-router", new RecordingExtensions.BlockingRouter());
         // Registered B before A: the chain must follow @Extension order, not registration order.
@@ -231,5 +232,27 @@ class InvocationPathTest {
     void timeoutOptionIsCarried() {
         ReferenceConfig<Greeter> c = ReferenceConfig.builder(Greeter.class).timeout(Duration.ofMillis(1234)).build();
         assertEquals(Duration.ofMillis(1234), c.callOptions().timeout());
+    }
+
+    @Test
+    void clusterFilterNamedByTheReferenceJoinsTheChain() {
+        ferry.export(new GreeterImpl());
+        Greeter g = ferry.refer(ReferenceConfig.builder(Greeter.class).cluster("record-cluster").loadBalance("record-lb")
+                .clusterFilters(List.of("named-cluster-filter")).build());
+        RecordingExtensions.TRAIL.clear();
+        assertEquals("hello x", g.hello("x"));
+        assertEquals("named-cluster-filter", RecordingExtensions.TRAIL.get(1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ferry.refer(
+                ReferenceConfig.builder(Greeter.class).cluster("record-cluster").clusterFilters(List.of("missing")).build()));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Extension(value = "named-cluster-filter", order = 50)
+    static final class NamedClusterFilter implements ClusterFilter {
+        @Override
+        public CompletableFuture<Result> invoke(Invocation invocation, Invoker next) {
+            RecordingExtensions.TRAIL.add("named-cluster-filter");
+            return next.invoke(invocation);
+        }
     }
 }

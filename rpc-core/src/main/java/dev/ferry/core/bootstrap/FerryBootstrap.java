@@ -20,6 +20,7 @@ import dev.ferry.core.config.ReferenceConfig;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.directory.InvokerDirectory;
 import dev.ferry.core.extension.ExtensionRegistry;
+import dev.ferry.core.generic.GenericReference;
 import dev.ferry.core.provider.ServiceInvoker;
 import dev.ferry.core.proxy.ReferenceProxy;
 import org.slf4j.Logger;
@@ -208,7 +209,10 @@ public final class FerryBootstrap implements AutoCloseable {
         directories.add(directory);
         Cluster cluster = extensions.get(Cluster.class, options.get(CallOptions.CLUSTER));
         Invoker invoker = FilterChain.ofCluster(cluster.join(directory),
-                extensions.activated(ClusterFilter.class, Side.CONSUMER, List.of()));
+                extensions.activated(ClusterFilter.class, Side.CONSUMER, config.clusterFilters()));
+        if (config.isGeneric()) {
+            return config.type().cast(new GenericReference(invoker, options));
+        }
         return ReferenceProxy.create(config.type(), key, invoker, options, config.async());
     }
 

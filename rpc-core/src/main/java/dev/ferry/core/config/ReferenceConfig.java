@@ -31,16 +31,20 @@ import java.util.Set;
 public final class ReferenceConfig<T> {
 
     private final Class<T> type;
+    private final String interfaceName;
     private final String group;
     private final String version;
     private final String protocol;
     private final List<Endpoint> urls;
     private final boolean async;
     private final List<String> filters;
+    private final List<String> clusterFilters;
     private final CallOptions options;
 
     private ReferenceConfig(Builder<T> b) {
         this.type = b.type;
+        this.interfaceName = b.interfaceName;
+        this.clusterFilters = List.copyOf(b.clusterFilters);
         this.group = b.group;
         this.version = b.version;
         this.protocol = b.protocol;
@@ -52,6 +56,26 @@ public final class ReferenceConfig<T> {
 
     public static <T> Builder<T> builder(Class<T> type) {
         return new Builder<>(type);
+    }
+
+    /**
+     * A reference to {@code interfaceName} without its class: the proxy is a
+     * {@link dev.ferry.api.GenericService}, and arguments and results travel as plain values
+     * (POJOs as maps).
+     *
+     * @throws IllegalArgumentException when the name is not a Java class name
+     */
+    public static Builder<dev.ferry.api.GenericService> generic(String interfaceName) {
+        Builder<dev.ferry.api.GenericService> b = new Builder<>(dev.ferry.api.GenericService.class);
+        b.interfaceName = checkClassName(interfaceName);
+        return b;
+    }
+
+    private static String checkClassName(String name) {
+        if (name == null || !name.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+            throw new IllegalArgumentException("'" + name + "' is not a Java interface name");
+        }
+        return name;
     }
 
     /** The configuration an {@link RpcReference} annotation describes for a field of {@code fieldType}. */
@@ -91,7 +115,17 @@ public final class ReferenceConfig<T> {
     }
 
     public ServiceKey serviceKey() {
-        return new ServiceKey(type.getName(), group, version);
+        return new ServiceKey(interfaceName, group, version);
+    }
+
+    /** True for a reference made with {@link #generic(String)}. */
+    public boolean isGeneric() {
+        return type == dev.ferry.api.GenericService.class;
+    }
+
+    /** Names of cluster filters to run besides those active by default. */
+    public List<String> clusterFilters() {
+        return clusterFilters;
     }
 
     /** Protocol name; empty means the bootstrap's default. */
@@ -132,6 +166,8 @@ public final class ReferenceConfig<T> {
         private final List<Endpoint> urls = new ArrayList<>();
         private boolean async;
         private final List<String> filters = new ArrayList<>();
+        private final List<String> clusterFilters = new ArrayList<>();
+        private String interfaceName;
         private CallOptions options = CallOptions.DEFAULT;
         private final Set<String> allowedClasses = new LinkedHashSet<>();
         private final Set<String> allowedPackages = new LinkedHashSet<>();
@@ -141,6 +177,7 @@ public final class ReferenceConfig<T> {
             if (!type.isInterface()) {
                 throw new IllegalArgumentException(type.getName() + " is not an interface");
             }
+            this.interfaceName = type.getName();
         }
 
         public Builder<T> group(String group) {
@@ -177,6 +214,13 @@ public final class ReferenceConfig<T> {
 
         public Builder<T> async(boolean async) {
             this.async = async;
+            return this;
+        }
+
+        /** Cluster filters (run once per call, around retries) to add by name, e.g. {@code "ratelimit"}. */
+        public Builder<T> clusterFilters(List<String> names) {
+            clusterFilters.clear();
+            names.forEach(n -> clusterFilters.add(Names.require("cluster filter", n)));
             return this;
         }
 

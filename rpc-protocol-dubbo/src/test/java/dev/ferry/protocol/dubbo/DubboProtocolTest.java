@@ -382,4 +382,16 @@ class DubboProtocolTest {
             assertTrue(m.contains(p), "message should mention '" + p + "': " + m);
         }
     }
+
+    @Test
+    void genericReferenceFromTheBootstrapCallsWithoutTheInterface() {
+        dev.ferry.api.GenericService g = consumer.refer(ReferenceConfig.generic(Greeter.class.getName())
+                .url(exporter.endpoint()).retries(0).timeout(Duration.ofSeconds(3)).build());
+        Object reply = g.$invoke("greet", new String[]{Person.class.getName()},
+                new Object[]{java.util.Map.of("name", "ada", "age", 36)});
+        java.util.Map<?, ?> greeting = assertInstanceOf(java.util.Map.class, reply, "POJOs come back as maps");
+        assertEquals("hello ada", greeting.get("text"));
+        assertThrows(IllegalArgumentException.class, () -> ReferenceConfig.generic("not a name"));
+        assertThrows(IllegalArgumentException.class, () -> ReferenceConfig.generic("a..b"));
+    }
 }
