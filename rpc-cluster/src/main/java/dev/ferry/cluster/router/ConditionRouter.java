@@ -3,8 +3,11 @@ package dev.ferry.cluster.router;
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;
 import dev.ferry.api.Invoker;
+import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.Router;
+import dev.ferry.api.spi.RuleKind;
+import dev.ferry.api.spi.RuleRouter;
 import dev.ferry.api.spi.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,7 @@ import java.util.function.Function;
  * the previous rule stays. With no rule the router keeps every instance.
  */
 @Extension(value = "condition", order = 200, activeOn = Side.CONSUMER)
-public final class ConditionRouter implements Router {
+public final class ConditionRouter implements RuleRouter {
 
     private static final Logger log = LoggerFactory.getLogger(ConditionRouter.class);
 
@@ -70,6 +73,32 @@ public final class ConditionRouter implements Router {
         rules = Collections.unmodifiableMap(next);
         log.info("condition rule for {} set: {}", rule.key().isEmpty() ? "every service" : rule.key(), rule.conditions());
         return rule;
+    }
+
+    @Override
+    public RuleKind ruleKind() {
+        return RuleKind.CONDITION;
+    }
+
+    /**
+     * Makes {@code ruleText} the rule of {@code service}, whatever key the text names (a rule
+     * kept under a service in dynamic configuration is that service's); empty removes it.
+     */
+    @Override
+    public synchronized void setServiceRule(ServiceKey service, String ruleText) {
+        String key = service.toString();
+        if (ruleText == null || ruleText.isBlank()) {
+            if (removeRule(key)) {
+                log.info("condition rule for {} removed", key);
+            }
+            return;
+        }
+        ConditionRule parsed = ConditionRule.parse(ruleText);
+        ConditionRule rule = new ConditionRule(key, parsed.force(), parsed.enabled(), parsed.conditions());
+        Map<String, ConditionRule> next = new LinkedHashMap<>(rules);
+        next.put(key, rule);
+        rules = Collections.unmodifiableMap(next);
+        log.info("condition rule for {} set: {}", key, rule.conditions());
     }
 
     /** Removes the rule for {@code key} (empty: the rule for every service); true when there was one. */

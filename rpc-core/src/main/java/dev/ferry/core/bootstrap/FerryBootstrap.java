@@ -12,7 +12,9 @@ import dev.ferry.api.spi.Exporter;
 import dev.ferry.api.spi.Filter;
 import dev.ferry.api.spi.Protocol;
 import dev.ferry.api.spi.Registry;
+import dev.ferry.api.spi.DynamicConfiguration;
 import dev.ferry.api.spi.Router;
+import dev.ferry.api.spi.RuleRouter;
 import dev.ferry.api.spi.Side;
 import dev.ferry.api.CallOptions;
 import dev.ferry.core.chain.FilterChain;
@@ -89,6 +91,9 @@ public final class FerryBootstrap implements AutoCloseable {
     private final List<Registered> registered = new ArrayList<>();
     private final List<Subscribed> subscribed = new ArrayList<>();
     private final List<Followed> followed = new ArrayList<>();
+    private static final DynamicConfiguration.Watch NO_WATCH = () -> { };
+    private final Map<String, DynamicConfiguration.Watch> ruleWatches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DynamicConfiguration dynamicConfiguration;
     private final List<InvokerDirectory> directories = new ArrayList<>();
     private final Set<DrainingInvoker> retiring = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -99,6 +104,7 @@ public final class FerryBootstrap implements AutoCloseable {
         this.defaultProtocol = b.defaultProtocol != null ? b.defaultProtocol
                 : protocols.isEmpty() ? "injvm" : protocols.keySet().iterator().next();
         this.registry = b.registry;
+        this.dynamicConfiguration = b.dynamicConfiguration;
         this.unregisterGrace = b.unregisterGrace;
     }
 
@@ -149,8 +155,9 @@ public final class FerryBootstrap implements AutoCloseable {
         ensureOpen();
         ServiceKey key = config.serviceKey();
         CallOptions options = config.callOptions();
-        InvokerDirectory directory = new InvokerDirectory(config.type(), key,
-                extensions.activated(Router.class, Side.CONSUMER, List.of()));
+        List<Router> routers = extensions.activated(Router.class, Side.CONSUMER, List.of());
+        followRules(key, routers);
+        InvokerDirectory directory = new InvokerDirectory(config.type(), key, routers);
         List<Filter> filters = extensions.activated(Filter.class, Side.CONSUMER, config.filters());
         Map<Endpoint, DrainingInvoker> live = new HashMap<>();
         String protocolName = config.protocol().isEmpty() ? defaultProtocol : config.protocol();
@@ -214,6 +221,26 @@ public final class FerryBootstrap implements AutoCloseable {
             return config.type().cast(new GenericReference(invoker, options));
         }
         return ReferenceProxy.create(config.type(), key, invoker, options, config.async());
+    }
+
+    /** Keeps each rule-following router on {@code key}'s current rule, once per service and kind. */
+    private void followRules(ServiceKey key, List<Router> routers) {
+        if (dynamicConfiguration == null) {
+            return;
+        }
+        for (Router r : routers) {
+            if (r instanceof RuleRouter rr && ruleWatches.putIfAbsent(key + "#" + rr.ruleKind(), NO_WATCH) == null) {
+                DynamicConfiguration.Watch w = dynamicConfiguration.watchRule(key, rr.ruleKind(), text -> {
+                    try {
+                        rr.setServiceRule(key, text);
+                    } catch (IllegalArgumentException e) {
+                        // The router keeps its previous rule; the operator hears why here.
+                        log.warn("refused {} rule for {}: {}", rr.ruleKind(), key, e.getMessage());
+                    }
+                });
+                ruleWatches.put(key + "#" + rr.ruleKind(), w);
+            }
+        }
     }
 
     /**
@@ -283,6 +310,8 @@ public final class FerryBootstrap implements AutoCloseable {
                 log.warn("could not unsubscribe from {}: {}", s.key, e.toString());
             }
         }
+        ruleWatches.values().forEach(DynamicConfiguration.Watch::close);
+        ruleWatches.clear();
         for (Followed f : followed) {
             try {
                 f.protocol.unsubscribe(f.key, f.listener);
@@ -426,6 +455,7 @@ public final class FerryBootstrap implements AutoCloseable {
         private final Map<String, Protocol> protocols = new LinkedHashMap<>();
         private String defaultProtocol;
         private Registry registry;
+        private DynamicConfiguration dynamicConfiguration;
         private Duration unregisterGrace = DEFAULT_UNREGISTER_GRACE;
 
         private Builder() {
@@ -443,6 +473,15 @@ public final class FerryBootstrap implements AutoCloseable {
         /** The protocol used where a service or reference names none. */
         public Builder defaultProtocol(String name) {
             this.defaultProtocol = name;
+            return this;
+        }
+
+        /**
+         * Where router rules live (e.g. {@code zookeeperRegistry.dynamicConfiguration()}): every
+         * {@link RuleRouter} of every reference follows its service's rule there.
+         */
+        public Builder dynamicConfiguration(DynamicConfiguration dynamicConfiguration) {
+            this.dynamicConfiguration = Objects.requireNonNull(dynamicConfiguration, "dynamicConfiguration");
             return this;
         }
 

@@ -3,7 +3,7 @@ package dev.ferry.registry.zookeeper;
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.registry.config.InstanceOverride;
-import dev.ferry.registry.config.RuleKind;
+import dev.ferry.api.spi.RuleKind;
 import org.apache.zookeeper.KeeperException;
 
 import java.nio.charset.StandardCharsets;

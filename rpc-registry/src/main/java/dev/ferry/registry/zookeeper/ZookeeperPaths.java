@@ -1,7 +1,7 @@
 package dev.ferry.registry.zookeeper;
 
 import dev.ferry.api.ServiceKey;
-import dev.ferry.registry.config.RuleKind;
+import dev.ferry.api.spi.RuleKind;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;

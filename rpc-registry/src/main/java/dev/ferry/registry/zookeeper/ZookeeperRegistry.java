@@ -5,7 +5,7 @@ import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.Registry;
 import dev.ferry.core.bootstrap.FerryBootstrap;
 import dev.ferry.core.config.ServiceConfig;
-import dev.ferry.registry.config.DynamicConfiguration;
+import dev.ferry.api.spi.DynamicConfiguration;
 import dev.ferry.registry.config.InstanceOverride;
 import dev.ferry.registry.metadata.ServiceMetadata;
 import org.apache.curator.framework.recipes.cache.ChildData;

@@ -1,8 +1,8 @@
 package dev.ferry.registry.zookeeper;
 
 import dev.ferry.api.ServiceKey;
-import dev.ferry.registry.config.DynamicConfiguration;
-import dev.ferry.registry.config.RuleKind;
+import dev.ferry.api.spi.DynamicConfiguration;
+import dev.ferry.api.spi.RuleKind;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.ferry.registry.zookeeper;
 
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.ServiceKey;
-import dev.ferry.registry.config.RuleKind;
+import dev.ferry.api.spi.RuleKind;
 import dev.ferry.registry.zookeeper.ZkTestSupport.Recorder;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;

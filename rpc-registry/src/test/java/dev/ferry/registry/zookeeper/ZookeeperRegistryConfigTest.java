@@ -1,7 +1,7 @@
 package dev.ferry.registry.zookeeper;
 
 import dev.ferry.api.ServiceKey;
-import dev.ferry.registry.config.RuleKind;
+import dev.ferry.api.spi.RuleKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

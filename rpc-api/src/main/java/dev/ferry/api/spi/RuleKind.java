@@ -1,4 +1,4 @@
-package dev.ferry.registry.config;
+package dev.ferry.api.spi;
 
 /** The kinds of router rule kept in dynamic configuration. */
 public enum RuleKind {

@@ -1,11 +1,13 @@
-package dev.ferry.registry.config;
+package dev.ferry.api.spi;
 
 import dev.ferry.api.ServiceKey;
 
 import java.util.function.Consumer;
 
 /**
- * Router rules that operators change while consumers run. A router follows its rule with
+ * Router rules that operators change while consumers run. Given one,
+ * {@code FerryBootstrap.Builder.dynamicConfiguration} keeps every {@link RuleRouter} of every
+ * reference on its service's current rule; by hand a router follows its rule with
  * {@link #watchRule}:
  *
  * <pre>{@code
