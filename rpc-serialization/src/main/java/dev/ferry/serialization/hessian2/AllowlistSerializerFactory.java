@@ -55,6 +55,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * On top of the allowlist, {@link DefaultClassAllowlist#isKnownGadget(String)} and hessian-lite's
  * own {@code DENY_CLASS} list are refused whatever the allowlist says, and every deserializer
  * handed out is wrapped in {@link GuardedDeserializer}, which caps lengths declared by the bytes.
+ *
+ * <p>The java.time handles of {@link JavaTimeHandle} (allowed when their java.time type is) are
+ * read by {@link JavaTimeDeserializer}, which builds the value without reflection.
  */
 final class AllowlistSerializerFactory extends SerializerFactory {
 
@@ -123,6 +126,9 @@ final class AllowlistSerializerFactory extends SerializerFactory {
         Deserializer deserializer;
         if (HESSIAN_STATIC_NAMES.contains(type)) {
             deserializer = super.getDeserializer(type);
+        } else if (JavaTimeHandle.forHandleName(type) != null) {
+            // Read straight into the java.time value, without loading or resolving the handle.
+            deserializer = new JavaTimeDeserializer(JavaTimeHandle.forHandleName(type));
         } else if (type.charAt(0) == '[') {
             Deserializer element = getDeserializer(type.substring(1));
             deserializer = new ArrayDeserializer(element != null ? element.getType() : Object.class);

@@ -34,6 +34,10 @@ import java.util.Objects;
  * factory is kept per allowlist (weakly: an allowlist no longer used is forgotten). Use one
  * long-lived allowlist per service rather than a new one per call.
  *
+ * <p>The common java.time values ({@code LocalDate}, {@code LocalTime}, {@code LocalDateTime},
+ * {@code Instant}, {@code Duration}) are written and read without hessian-lite's per-value
+ * reflection, to the same bytes hessian-lite writes.
+ *
  * <p>Thread-safe.
  */
 @Extension("hessian2")
@@ -58,7 +62,7 @@ public final class Hessian2Serialization implements Serialization {
     /** Resolves classes named by the bytes through {@code classLoader}. */
     public Hessian2Serialization(ClassLoader classLoader) {
         this.classLoader = classLoader;
-        this.outputFactory = new SerializerFactory(classLoader != null ? classLoader : ownLoader());
+        this.outputFactory = new JavaTimeSerializerFactory(classLoader != null ? classLoader : ownLoader());
         this.writers = ThreadLocal.withInitial(() -> new Hessian2ObjectOutput.Reusable(outputFactory));
     }
 

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,8 @@ class DubboWireCompatibilityTest {
         out.writeObject(FAILURE);
         out.writeObject(Map.of("home", new Point(1, 2, "h")));
         out.writeObject(LocalDate.of(2024, 3, 4));
+        out.writeObject(LocalTime.of(9, 15, 0, 500));
+        out.writeObject(LocalDate.of(2024, 3, 5));
         out.writeObject(new BigDecimal("-0.000123"));
         out.writeObject(new int[] {1, 2, 3});
         Map<String, Object> attachments = new HashMap<>();
@@ -136,6 +139,8 @@ class DubboWireCompatibilityTest {
         assertEquals("failed", assertInstanceOf(BusinessException.class, in.readObject()).getMessage());
         assertEquals(Map.of("home", new Point(1, 2, "h")), in.readObject());
         assertEquals(LocalDate.of(2024, 3, 4), in.readObject());
+        assertEquals(LocalTime.of(9, 15, 0, 500), in.readObject());
+        assertEquals(LocalDate.of(2024, 3, 5), in.readObject());
         assertEquals(new BigDecimal("-0.000123"), in.readObject());
         assertArrayEquals(new int[] {1, 2, 3}, (int[]) in.readObject());
         assertEquals(3000, ((Map<?, ?>) in.readObject(Map.class)).get("timeout"));
@@ -156,6 +161,8 @@ class DubboWireCompatibilityTest {
         assertEquals("cause", e.getCause().getMessage());
         assertEquals(Map.of("home", new Point(1, 2, "h")), in.readObject());
         assertEquals(LocalDate.of(2024, 3, 4), in.readObject());
+        assertEquals(LocalTime.of(9, 15, 0, 500), in.readObject());
+        assertEquals(LocalDate.of(2024, 3, 5), in.readObject());
         assertEquals(new BigDecimal("-0.000123"), in.readObject());
         assertArrayEquals(new int[] {1, 2, 3}, (int[]) in.readObject());
         assertEquals(Map.of("path", "dev.ferry.OrderService", "timeout", 3000), in.readObject(Map.class, Map.class));
