@@ -23,6 +23,7 @@ import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.directory.InvokerDirectory;
 import dev.ferry.core.extension.ExtensionRegistry;
 import dev.ferry.core.generic.GenericReference;
+import dev.ferry.core.invoker.ForwardingInvoker;
 import dev.ferry.core.provider.ServiceInvoker;
 import dev.ferry.core.proxy.ReferenceProxy;
 import org.slf4j.Logger;
@@ -380,29 +381,13 @@ public final class FerryBootstrap implements AutoCloseable {
      * endpoint has left the registry it is retired: closed when no call is in flight, so calls
      * under way when a provider leaves are answered rather than cut off.
      */
-    private final class DrainingInvoker implements Invoker {
-        private final Invoker target;
+    private final class DrainingInvoker extends ForwardingInvoker {
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicBoolean closedOnce = new AtomicBoolean();
         private volatile boolean retired;
 
         DrainingInvoker(Invoker target) {
-            this.target = target;
-        }
-
-        @Override
-        public Class<?> type() {
-            return target.type();
-        }
-
-        @Override
-        public ServiceKey serviceKey() {
-            return target.serviceKey();
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return target.endpoint();
+            super(target);
         }
 
         @Override
@@ -441,11 +426,6 @@ public final class FerryBootstrap implements AutoCloseable {
                 retiring.remove(this);
                 target.close();
             }
-        }
-
-        @Override
-        public String toString() {
-            return target.toString();
         }
     }
 

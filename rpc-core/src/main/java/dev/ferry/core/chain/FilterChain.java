@@ -1,13 +1,12 @@
 package dev.ferry.core.chain;
 
-import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;
 import dev.ferry.api.Invoker;
 import dev.ferry.api.Result;
 import dev.ferry.api.RpcException;
-import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.ClusterFilter;
 import dev.ferry.api.spi.Filter;
+import dev.ferry.core.invoker.ForwardingInvoker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,30 +44,14 @@ public final class FilterChain {
         CompletableFuture<Result> invoke(Invocation invocation, Invoker next);
     }
 
-    private static final class Link implements Invoker {
-        private final Invoker target;
+    private static final class Link extends ForwardingInvoker {
         private final Invoker next;
         private final Step step;
 
         Link(Invoker target, Invoker next, Step step) {
-            this.target = target;
+            super(target);
             this.next = next;
             this.step = step;
-        }
-
-        @Override
-        public Class<?> type() {
-            return target.type();
-        }
-
-        @Override
-        public ServiceKey serviceKey() {
-            return target.serviceKey();
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return target.endpoint();
         }
 
         @Override
@@ -81,21 +64,6 @@ public final class FilterChain {
                 // A filter that throws instead of failing its future must not escape the async contract.
                 return CompletableFuture.failedFuture(e);
             }
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return target.isAvailable();
-        }
-
-        @Override
-        public void close() {
-            target.close();
-        }
-
-        @Override
-        public String toString() {
-            return target.toString();
         }
     }
 }
