@@ -3,6 +3,7 @@ package dev.ferry.cluster.merger;
 import dev.ferry.api.spi.Merger;
 import dev.ferry.core.codec.Types;
 import dev.ferry.core.extension.ExtensionRegistry;
+import dev.ferry.serialization.Primitives;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -42,7 +43,7 @@ public final class Mergers {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object merge(String spec, Type returnType, List<Object> values) {
-        Class<?> raw = box(Types.raw(returnType));
+        Class<?> raw = Primitives.boxed(Types.raw(returnType));
         if (spec == null || spec.isBlank()) {
             spec = AUTO;
         }
@@ -138,36 +139,5 @@ public final class Mergers {
             }
         }
         return null;
-    }
-
-    private static Class<?> box(Class<?> c) {
-        if (!c.isPrimitive()) {
-            return c;
-        }
-        if (c == boolean.class) {
-            return Boolean.class;
-        }
-        if (c == int.class) {
-            return Integer.class;
-        }
-        if (c == long.class) {
-            return Long.class;
-        }
-        if (c == double.class) {
-            return Double.class;
-        }
-        if (c == float.class) {
-            return Float.class;
-        }
-        if (c == short.class) {
-            return Short.class;
-        }
-        if (c == byte.class) {
-            return Byte.class;
-        }
-        if (c == char.class) {
-            return Character.class;
-        }
-        return Void.class;
     }
 }

@@ -2,6 +2,7 @@ package dev.ferry.core.generic;
 
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.core.codec.Types;
+import dev.ferry.serialization.Primitives;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
@@ -183,7 +184,7 @@ public final class GenericValues {
     }
 
     private static Object scalar(Object value, Class<?> raw, String path) {
-        Class<?> boxed = box(raw);
+        Class<?> boxed = Primitives.boxed(raw);
         if (boxed.isInstance(value)) {
             return value;
         }
@@ -460,15 +461,6 @@ public final class GenericValues {
     private static boolean isJdk(Class<?> type) {
         String n = type.getName();
         return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.") || n.startsWith("sun.");
-    }
-
-    private static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        return type == int.class ? Integer.class : type == long.class ? Long.class : type == boolean.class ? Boolean.class
-                : type == double.class ? Double.class : type == float.class ? Float.class : type == short.class ? Short.class
-                : type == byte.class ? Byte.class : type == char.class ? Character.class : Void.class;
     }
 
     private static IllegalArgumentException mismatch(String path, Object value, Class<?> target) {

@@ -1,5 +1,6 @@
 package dev.ferry.serialization.fastjson2;
 
+import dev.ferry.serialization.Primitives;
 import com.alibaba.fastjson2.JSONB;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.ObjectInput;
@@ -86,7 +87,7 @@ final class Fastjson2ObjectInput implements ObjectInput {
         } catch (Throwable t) {
             throw translate(t);
         }
-        if (value != null && !boxed(raw).isInstance(value)) {
+        if (value != null && !Primitives.boxed(raw).isInstance(value)) {
             throw new IOException("fastjson2 input holds a " + value.getClass().getName() + " where a "
                     + raw.getName() + " is expected");
         }
@@ -134,36 +135,5 @@ final class Fastjson2ObjectInput implements ObjectInput {
             throw error;
         }
         return new IOException(t);
-    }
-
-    private static Class<?> boxed(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == boolean.class) {
-            return Boolean.class;
-        }
-        if (type == byte.class) {
-            return Byte.class;
-        }
-        if (type == short.class) {
-            return Short.class;
-        }
-        if (type == char.class) {
-            return Character.class;
-        }
-        if (type == float.class) {
-            return Float.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        return Void.class;
     }
 }

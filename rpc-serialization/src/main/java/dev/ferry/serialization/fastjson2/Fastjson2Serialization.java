@@ -6,6 +6,7 @@ import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.api.spi.ObjectOutput;
 import dev.ferry.api.spi.Serialization;
 import dev.ferry.serialization.AllowlistCache;
+import dev.ferry.serialization.ClassLoaders;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,13 +78,7 @@ public final class Fastjson2Serialization implements Serialization {
     }
 
     private AllowlistReaders newReaders(ClassAllowlist allowlist) {
-        ClassLoader loader = classLoader;
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        if (loader == null) {
-            loader = Fastjson2Serialization.class.getClassLoader();
-        }
+        ClassLoader loader = ClassLoaders.resolving(classLoader, Fastjson2Serialization.class);
         return new AllowlistReaders(allowlist, loader);
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.serialization.hessian2;
 
+import dev.ferry.serialization.ClassLoaders;
 import com.alibaba.com.caucho.hessian.io.SerializerFactory;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.Extension;
@@ -85,13 +86,7 @@ public final class Hessian2Serialization implements Serialization {
     }
 
     private AllowlistSerializerFactory newFactory(ClassAllowlist allowlist) {
-        ClassLoader loader = classLoader;
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        if (loader == null) {
-            loader = ownLoader();
-        }
+        ClassLoader loader = ClassLoaders.resolving(classLoader, Hessian2Serialization.class);
         return new AllowlistSerializerFactory(loader, allowlist);
     }
 

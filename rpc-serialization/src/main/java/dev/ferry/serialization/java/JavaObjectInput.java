@@ -3,6 +3,7 @@ package dev.ferry.serialization.java;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.serialization.ClassRefusedException;
+import dev.ferry.serialization.Primitives;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class JavaObjectInput implements ObjectInput {
         } catch (IOException | RuntimeException | StackOverflowError e) {
             throw translate(e);
         }
-        Class<?> raw = rawType == null ? Object.class : boxed(rawType);
+        Class<?> raw = rawType == null ? Object.class : Primitives.boxed(rawType);
         if (value != null && !raw.isInstance(value)) {
             throw new IOException("java serialization input holds a " + value.getClass().getName() + " where a "
                     + raw.getName() + " is expected");
@@ -105,36 +106,5 @@ final class JavaObjectInput implements ObjectInput {
         }
         // Malformed streams make ObjectInputStream throw unchecked exceptions too.
         return new IOException("malformed java serialization input: " + t, t);
-    }
-
-    private static Class<?> boxed(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == boolean.class) {
-            return Boolean.class;
-        }
-        if (type == byte.class) {
-            return Byte.class;
-        }
-        if (type == short.class) {
-            return Short.class;
-        }
-        if (type == char.class) {
-            return Character.class;
-        }
-        if (type == float.class) {
-            return Float.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        return Void.class;
     }
 }

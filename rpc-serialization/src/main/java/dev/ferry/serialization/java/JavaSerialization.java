@@ -5,6 +5,7 @@ import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.api.spi.ObjectOutput;
 import dev.ferry.api.spi.Serialization;
+import dev.ferry.serialization.ClassLoaders;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,13 +67,7 @@ public final class JavaSerialization implements Serialization {
     public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(allowlist, "allowlist");
-        ClassLoader loader = classLoader;
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        if (loader == null) {
-            loader = JavaSerialization.class.getClassLoader();
-        }
+        ClassLoader loader = ClassLoaders.resolving(classLoader, JavaSerialization.class);
         return new JavaObjectInput(in, allowlist, loader);
     }
 

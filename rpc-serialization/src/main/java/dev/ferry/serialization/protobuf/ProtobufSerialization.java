@@ -5,6 +5,7 @@ import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.api.spi.ObjectOutput;
 import dev.ferry.api.spi.Serialization;
+import dev.ferry.serialization.ClassLoaders;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,13 +81,7 @@ public final class ProtobufSerialization implements Serialization {
     public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(allowlist, "allowlist");
-        ClassLoader loader = classLoader;
-        if (loader == null) {
-            loader = Thread.currentThread().getContextClassLoader();
-        }
-        if (loader == null) {
-            loader = ProtobufSerialization.class.getClassLoader();
-        }
+        ClassLoader loader = ClassLoaders.resolving(classLoader, ProtobufSerialization.class);
         return new ProtobufObjectInput(in, allowlist, loader);
     }
 
