@@ -154,6 +154,7 @@ public final class RocketMqProtocol implements Protocol {
      * brokers that carry the service's topic change (checked every discovery interval and after
      * a failed send).
      */
+    @Override
     public void subscribe(ServiceKey key, Registry.Listener listener) {
         Objects.requireNonNull(listener, "listener");
         String topic = TopicNames.topic(key);
@@ -167,6 +168,7 @@ public final class RocketMqProtocol implements Protocol {
     }
 
     /** Stops calling {@code listener}. */
+    @Override
     public synchronized void unsubscribe(ServiceKey key, Registry.Listener listener) {
         Subscription s = subscriptions.remove(listener);
         if (s != null && client != null) {
