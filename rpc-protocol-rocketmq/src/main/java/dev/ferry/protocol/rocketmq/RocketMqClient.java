@@ -26,7 +26,8 @@ final class RocketMqClient implements AutoCloseable {
     @SuppressWarnings("deprecation") // the client instance has no public accessor
     RocketMqClient(RocketMqProtocolConfig config) {
         this.config = config;
-        this.producer = new DefaultMQProducer("ferry_producer");
+        // The producer is created first, so its hook serves the whole client instance.
+        this.producer = new DefaultMQProducer("ferry_producer", config.binaryHeaders() ? new BinaryHeaders() : null);
         configure(producer);
         producer.setMaxMessageSize(config.payloadLimit() + 64 * 1024);
         // A request that cannot be sent is retried by the cluster strategy, on another broker.

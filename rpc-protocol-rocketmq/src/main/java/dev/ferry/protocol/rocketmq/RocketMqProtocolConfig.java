@@ -30,10 +30,14 @@ import java.util.Objects;
  * @param shutdownWait       how long closing a provider waits for calls in progress to finish
  *                           and reply (default 5 s); calls still running then are redelivered
  *                           to another provider
+ * @param binaryHeaders      whether Ferry's clients send remoting headers in RocketMQ's binary
+ *                           encoding (serialize type {@code ROCKETMQ}, read by every broker)
+ *                           rather than the client default, JSON (default true: cheaper for
+ *                           messages with properties); off for a proxy that reads JSON only
  */
 public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int consumeThreads, int payloadLimit,
                                      boolean createTopics, Duration discoveryInterval, int recentRequests,
-                                     long recentReplyBytes, Duration shutdownWait) {
+                                     long recentReplyBytes, Duration shutdownWait, boolean binaryHeaders) {
 
     public static final int DEFAULT_QUEUES = 4;
     public static final int DEFAULT_CONSUME_THREADS = 16;
@@ -114,7 +118,8 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
     public Builder toBuilder() {
         return new Builder(nameServer).queuesPerTopic(queuesPerTopic).consumeThreads(consumeThreads)
                 .payloadLimit(payloadLimit).createTopics(createTopics).discoveryInterval(discoveryInterval)
-                .recentRequests(recentRequests).recentReplyBytes(recentReplyBytes).shutdownWait(shutdownWait);
+                .recentRequests(recentRequests).recentReplyBytes(recentReplyBytes).shutdownWait(shutdownWait)
+                .binaryHeaders(binaryHeaders);
     }
 
     /** The first NameServer address, {@code host:port}. */
@@ -139,6 +144,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         private int recentRequests = DEFAULT_RECENT_REQUESTS;
         private long recentReplyBytes = DEFAULT_RECENT_REPLY_BYTES;
         private Duration shutdownWait = DEFAULT_SHUTDOWN_WAIT;
+        private boolean binaryHeaders = true;
 
         private Builder(String nameServer) {
             this.nameServer = nameServer;
@@ -184,10 +190,15 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
             return this;
         }
 
+        public Builder binaryHeaders(boolean binaryHeaders) {
+            this.binaryHeaders = binaryHeaders;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RocketMqProtocolConfig build() {
             return new RocketMqProtocolConfig(nameServer, queuesPerTopic, consumeThreads, payloadLimit, createTopics,
-                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait);
+                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait, binaryHeaders);
         }
     }
 }

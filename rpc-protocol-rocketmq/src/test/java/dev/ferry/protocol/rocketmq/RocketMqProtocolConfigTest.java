@@ -26,6 +26,8 @@ class RocketMqProtocolConfigTest {
         assertEquals("10.0.0.5:9876", c.firstNameServer());
         assertEquals(c, c.toBuilder().build());
         assertFalse(c.toBuilder().createTopics(false).build().createTopics());
+        assertTrue(c.binaryHeaders());
+        assertFalse(c.toBuilder().binaryHeaders(false).build().toBuilder().build().binaryHeaders());
     }
 
     @Test

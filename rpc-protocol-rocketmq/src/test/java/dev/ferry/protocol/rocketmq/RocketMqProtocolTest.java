@@ -169,6 +169,33 @@ class RocketMqProtocolTest {
     }
 
     @Test
+    void jsonHeaderClientsAndBinaryHeaderClientsCallEachOther() throws Exception {
+        RocketMqProtocolConfig json = RocketMqProtocolConfig.builder(broker.nameServerAddress()).binaryHeaders(false).build();
+        // This test's provider speaks binary headers, the JSON client calls it; then the reverse.
+        ferry.export(ServiceConfig.builder(Accounts.class, new AccountsImpl()).version("1.0").protocol("rocketmq").build());
+        try (FerryBootstrap jsonSide = FerryBootstrap.builder().protocol(new RocketMqProtocol(json)).build()) {
+            Accounts viaJson = jsonSide.refer(ReferenceConfig.builder(Accounts.class).version("1.0").protocol("rocketmq")
+                    .timeout(Duration.ofSeconds(10)).build());
+            assertEquals(new Account("json", 1), viaJson.open("json", 1));
+
+            jsonSide.export(ServiceConfig.builder(Accounts.class, new AccountsImpl()).version("2.0").protocol("rocketmq")
+                    .build());
+            Accounts toJson = ferry.refer(ReferenceConfig.builder(Accounts.class).version("2.0").protocol("rocketmq")
+                    .timeout(Duration.ofSeconds(10)).build());
+            assertEquals(new Account("binary", 2), toJson.open("binary", 2));
+        }
+    }
+
+    @Test
+    void binaryHeadersHookMarksEveryRequestAndLeavesResponsesAlone() {
+        org.apache.rocketmq.remoting.protocol.RemotingCommand request =
+                org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(10, null);
+        assertEquals(org.apache.rocketmq.remoting.protocol.SerializeType.JSON, request.getSerializeTypeCurrentRPC());
+        new BinaryHeaders().doBeforeRequest("127.0.0.1:1", request);
+        assertEquals(org.apache.rocketmq.remoting.protocol.SerializeType.ROCKETMQ, request.getSerializeTypeCurrentRPC());
+    }
+
+    @Test
     void endpointsAreTheBrokersThatCarryTheServiceTopic() {
         ServiceKey key = new ServiceKey(Accounts.class.getName(), "", "1.0");
         List<Endpoint> before = protocol.endpoints(new ServiceKey(Accounts.class.getName(), "nobody", "1.0"));

@@ -3,36 +3,57 @@ package dev.ferry.examples.benchmark.rocketmq;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How long and how hard the benchmark runs.
  *
  * @param warmup       warm-up of each side before anything is measured
- * @param perPoint     how long each throughput point runs
+ * @param perPoint     how long one side runs in one round of a throughput point
+ * @param rounds       rounds per throughput point, raw and Ferry back to back in each, the first
+ *                     side alternating; the medians are reported
  * @param sequential   calls measured one after another for the latency percentiles
  * @param payloadBytes length of the string each call sends and gets back
  * @param callers      the numbers of concurrent callers to measure throughput at
+ * @param sides        which sides run: both for the comparison, one alone to profile it
  */
-record BenchmarkSettings(Duration warmup, Duration perPoint, int sequential, int payloadBytes, List<Integer> callers) {
+record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int sequential, int payloadBytes,
+                         List<Integer> callers, Sides sides) {
+
+    /** Which sides of the comparison run. */
+    enum Sides {
+        BOTH, RAW, FERRY;
+
+        boolean raw() {
+            return this != FERRY;
+        }
+
+        boolean ferry() {
+            return this != RAW;
+        }
+    }
 
     /** For a quiet machine: what the README's numbers come from. */
-    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(15), Duration.ofSeconds(10), 5_000, 64,
-            List.of(4, 16, 64));
+    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(15), Duration.ofSeconds(5), 5, 5_000,
+            64, List.of(4, 16, 64), Sides.BOTH);
     /** Proves the harness runs; the numbers mean little. */
-    static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 300, 64,
-            List.of(4, 16, 64));
+    static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 300,
+            64, List.of(4, 16, 64), Sides.BOTH);
 
     BenchmarkSettings {
-        if (warmup.isNegative() || perPoint.isNegative() || perPoint.isZero() || sequential < 1 || payloadBytes < 0
+        if (warmup.isNegative() || perPoint.isNegative() || perPoint.isZero() || rounds < 1 || rounds > 100
+                || sequential < 1 || payloadBytes < 0 || payloadBytes > 4 * 1024 * 1024
                 || callers.isEmpty() || callers.stream().anyMatch(c -> c < 1 || c > 1024)) {
-            throw new IllegalArgumentException("invalid benchmark settings");
+            throw new IllegalArgumentException("invalid benchmark settings: warm-up and per-point seconds >= 0 (per-point"
+                    + " > 0), 1-100 rounds, >= 1 sequential call, payload 0-4 MiB, 1-1024 callers per point");
         }
         callers = List.copyOf(callers);
     }
 
     /**
-     * {@code --short}, or any of {@code --warmup <seconds> --per-point <seconds> --sequential <calls>
-     * --payload <bytes> --callers 4,16,64} over the full settings.
+     * {@code --short}, or any of {@code --warmup <seconds> --per-point <seconds> --rounds <n>
+     * --sequential <calls> --payload <bytes> --callers 4,16,64 --only raw|ferry} over the full
+     * settings.
      */
     static BenchmarkSettings parse(String[] raw) {
         // Options may also come as one argument (a build tool's property): split on whitespace.
@@ -49,32 +70,49 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int sequential, int
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--short")) {
-                s = SHORT;
+                s = SHORT.withSides(s.sides);
                 continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + a);
             }
             String v = args[++i];
-            switch (a) {
-                case "--warmup" -> s = new BenchmarkSettings(Duration.ofSeconds(Long.parseLong(v)), s.perPoint, s.sequential,
-                        s.payloadBytes, s.callers);
-                case "--per-point" -> s = new BenchmarkSettings(s.warmup, Duration.ofSeconds(Long.parseLong(v)), s.sequential,
-                        s.payloadBytes, s.callers);
-                case "--sequential" -> s = new BenchmarkSettings(s.warmup, s.perPoint, Integer.parseInt(v), s.payloadBytes,
-                        s.callers);
-                case "--payload" -> s = new BenchmarkSettings(s.warmup, s.perPoint, s.sequential, Integer.parseInt(v), s.callers);
-                case "--callers" -> {
-                    List<Integer> callers = new ArrayList<>();
-                    for (String c : v.split(",")) {
-                        callers.add(Integer.parseInt(c.trim()));
+            try {
+                s = switch (a) {
+                    case "--warmup" -> new BenchmarkSettings(Duration.ofSeconds(Long.parseLong(v)), s.perPoint, s.rounds,
+                            s.sequential, s.payloadBytes, s.callers, s.sides);
+                    case "--per-point" -> new BenchmarkSettings(s.warmup, Duration.ofSeconds(Long.parseLong(v)), s.rounds,
+                            s.sequential, s.payloadBytes, s.callers, s.sides);
+                    case "--rounds" -> new BenchmarkSettings(s.warmup, s.perPoint, Integer.parseInt(v), s.sequential,
+                            s.payloadBytes, s.callers, s.sides);
+                    case "--sequential" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, Integer.parseInt(v),
+                            s.payloadBytes, s.callers, s.sides);
+                    case "--payload" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential,
+                            Integer.parseInt(v), s.callers, s.sides);
+                    case "--callers" -> {
+                        List<Integer> callers = new ArrayList<>();
+                        for (String c : v.split(",")) {
+                            callers.add(Integer.parseInt(c.trim()));
+                        }
+                        yield new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential, s.payloadBytes, callers,
+                                s.sides);
                     }
-                    s = new BenchmarkSettings(s.warmup, s.perPoint, s.sequential, s.payloadBytes, callers);
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (use --short, --warmup, --per-point, --sequential, --payload, --callers)");
+                    case "--only" -> s.withSides(switch (v.toLowerCase(Locale.ROOT)) {
+                        case "raw" -> Sides.RAW;
+                        case "ferry" -> Sides.FERRY;
+                        default -> throw new IllegalArgumentException("--only takes raw or ferry, not '" + v + "'");
+                    });
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (use --short, --warmup,"
+                            + " --per-point, --rounds, --sequential, --payload, --callers, --only)");
+                };
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number after " + a + ": '" + v + "'");
             }
         }
         return s;
+    }
+
+    private BenchmarkSettings withSides(Sides sides) {
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides);
     }
 }

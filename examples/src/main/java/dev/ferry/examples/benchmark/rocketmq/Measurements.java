@@ -1,5 +1,6 @@
 package dev.ferry.examples.benchmark.rocketmq;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +26,19 @@ final class Measurements {
     /**
      * Throughput of one side at one concurrency.
      *
-     * @param callsPerSecond completed calls per second
-     * @param errors         calls that failed
+     * @param callsPerSecond     completed calls per second
+     * @param cpuMicrosPerCall   CPU time of the whole process (callers, providers, broker) per
+     *                           completed call: the cost that bounds calls/s when the cores are busy
+     * @param errors             calls that failed
      */
-    record Throughput(double callsPerSecond, long errors) {
+    record Throughput(double callsPerSecond, double cpuMicrosPerCall, long errors) {
     }
+
+    /** Prints where the CPU of each throughput measurement went, by kind of thread. */
+    static final boolean BY_THREAD = Boolean.getBoolean("benchmark.cpuByThread");
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     static Latency sequential(Call call, int calls) throws Exception {
         long[] nanos = new long[calls];
@@ -67,15 +76,22 @@ final class Measurements {
             threads.add(t);
         }
         long t0 = System.nanoTime();
+        long cpu0 = OS.getProcessCpuTime();
+        ThreadCpu threadsBefore = BY_THREAD ? ThreadCpu.snapshot() : null;
         threads.forEach(Thread::start);
         Thread.sleep(duration.toMillis());
         long counted = done.get();
         long elapsed = System.nanoTime() - t0;
+        long cpu = OS.getProcessCpuTime() - cpu0;
+        if (threadsBefore != null && counted > 0) {
+            System.out.printf("CPU by thread, %d callers, %.0f µs/call in all:%n%s", callers, cpu / 1_000.0 / counted,
+                    ThreadCpu.snapshot().since(threadsBefore, counted, 14));
+        }
         running.set(false);
         for (Thread t : threads) {
             t.join(30_000);
         }
-        return new Throughput(counted * 1e9 / elapsed, errors.get());
+        return new Throughput(counted * 1e9 / elapsed, counted == 0 ? 0 : cpu / 1_000.0 / counted, errors.get());
     }
 
     /** Runs {@code call} from {@code callers} threads for {@code duration}, measuring nothing. */

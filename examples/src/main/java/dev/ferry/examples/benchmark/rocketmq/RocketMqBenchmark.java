@@ -10,6 +10,7 @@ import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.core.config.ReferenceConfig;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.invocation.RpcInvocation;
+import dev.ferry.examples.benchmark.rocketmq.BenchmarkSettings.Sides;
 import dev.ferry.protocol.rocketmq.RocketMqProtocol;
 import dev.ferry.protocol.rocketmq.RocketMqProtocolConfig;
 import dev.ferry.protocol.rocketmq.embedded.EmbeddedRocketMq;
@@ -19,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,16 +32,21 @@ import java.util.Locale;
  * ratios side by side; and the time from JVM start to the first Ferry reply.
  *
  * <pre>
- * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark            # full run, ~3 min
- * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --short    # proves it runs, ~30 s
+ * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark                # full run, ~4 min
+ * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --short        # proves it runs, ~30 s
+ * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --only ferry   # one side, to profile it
  * </pre>
  *
  * Both sides send the same bytes (the raw side sends Ferry's encoded request frame and answers
  * with Ferry's encoded reply frame) through the same broker, with the same number of consume
- * threads; each point runs raw and Ferry back to back, alternating which goes first.
+ * threads; each round of a throughput point runs raw and Ferry back to back, alternating which
+ * goes first, and the table gives the medians over the rounds. CPU per call is the whole
+ * process's (callers, providers, NameServer and broker): on a machine whose cores are all busy
+ * it is what decides calls/s.
  */
 public final class RocketMqBenchmark {
 
+    private static final double NaN = Double.NaN;
     private static final int CONSUME_THREADS = RocketMqProtocolConfig.DEFAULT_CONSUME_THREADS;
 
     private RocketMqBenchmark() {
@@ -77,32 +84,59 @@ public final class RocketMqBenchmark {
                             System.getProperty("java.version"));
                     System.out.printf(Locale.ROOT, "JVM start to first Ferry reply: %d ms (broker ready after %d ms)%n",
                             firstReply - jvmStart, brokerReady - jvmStart);
-                    System.out.printf(Locale.ROOT, "warm-up %d s per side, %d s per throughput point, %d sequential calls%n%n",
-                            settings.warmup().toSeconds(), settings.perPoint().toSeconds(), settings.sequential());
+                    System.out.printf(Locale.ROOT, "warm-up %d s per side; throughput: median of %d rounds of %d s per side"
+                                    + " (ratio: median of the rounds' ratios); %d sequential calls%n%n",
+                            settings.warmup().toSeconds(), settings.rounds(), settings.perPoint().toSeconds(),
+                            settings.sequential());
 
-                    Measurements.warmUp(raw, 16, settings.warmup());
-                    Measurements.warmUp(ferry, 16, settings.warmup());
+                    Sides sides = settings.sides();
+                    if (sides.raw()) {
+                        Measurements.warmUp(raw, 16, settings.warmup());
+                    }
+                    if (sides.ferry()) {
+                        Measurements.warmUp(ferry, 16, settings.warmup());
+                    }
 
                     List<String[]> rows = new ArrayList<>();
-                    Measurements.Latency rawLatency = Measurements.sequential(raw, settings.sequential());
-                    Measurements.Latency ferryLatency = Measurements.sequential(ferry, settings.sequential());
-                    rows.add(row("sequential p50 (µs)", rawLatency.p50Micros(), ferryLatency.p50Micros(), "%.0f"));
-                    rows.add(row("sequential p99 (µs)", rawLatency.p99Micros(), ferryLatency.p99Micros(), "%.0f"));
+                    Measurements.Latency rawLatency = sides.raw() ? Measurements.sequential(raw, settings.sequential()) : null;
+                    Measurements.Latency ferryLatency = sides.ferry()
+                            ? Measurements.sequential(ferry, settings.sequential()) : null;
+                    rows.add(row("sequential p50 (µs)", rawLatency == null ? NaN : rawLatency.p50Micros(),
+                            ferryLatency == null ? NaN : ferryLatency.p50Micros()));
+                    rows.add(row("sequential p99 (µs)", rawLatency == null ? NaN : rawLatency.p99Micros(),
+                            ferryLatency == null ? NaN : ferryLatency.p99Micros()));
                     long errors = 0;
                     boolean rawFirst = true;
                     for (int callers : settings.callers()) {
-                        Measurements.Throughput r;
-                        Measurements.Throughput f;
-                        if (rawFirst) {
-                            r = Measurements.concurrent(raw, callers, settings.perPoint());
-                            f = Measurements.concurrent(ferry, callers, settings.perPoint());
-                        } else {
-                            f = Measurements.concurrent(ferry, callers, settings.perPoint());
-                            r = Measurements.concurrent(raw, callers, settings.perPoint());
+                        double[] rawCalls = new double[settings.rounds()];
+                        double[] ferryCalls = new double[settings.rounds()];
+                        double[] rawCpu = new double[settings.rounds()];
+                        double[] ferryCpu = new double[settings.rounds()];
+                        double[] ratios = new double[settings.rounds()];
+                        for (int round = 0; round < settings.rounds(); round++) {
+                            Measurements.Throughput r = null;
+                            Measurements.Throughput f = null;
+                            if (rawFirst && sides.raw()) {
+                                r = Measurements.concurrent(raw, callers, settings.perPoint());
+                            }
+                            if (sides.ferry()) {
+                                f = Measurements.concurrent(ferry, callers, settings.perPoint());
+                            }
+                            if (!rawFirst && sides.raw()) {
+                                r = Measurements.concurrent(raw, callers, settings.perPoint());
+                            }
+                            rawFirst = !rawFirst;
+                            rawCalls[round] = r == null ? NaN : r.callsPerSecond();
+                            rawCpu[round] = r == null ? NaN : r.cpuMicrosPerCall();
+                            ferryCalls[round] = f == null ? NaN : f.callsPerSecond();
+                            ferryCpu[round] = f == null ? NaN : f.cpuMicrosPerCall();
+                            ratios[round] = ferryCalls[round] / rawCalls[round];
+                            errors += (r == null ? 0 : r.errors()) + (f == null ? 0 : f.errors());
                         }
-                        rawFirst = !rawFirst;
-                        errors += r.errors() + f.errors();
-                        rows.add(row("calls/s, " + callers + " callers", r.callsPerSecond(), f.callsPerSecond(), "%.0f"));
+                        rows.add(row("calls/s, " + callers + " callers", median(rawCalls), median(ferryCalls),
+                                median(ratios)));
+                        // Lower is better here: the ratio is ferry/raw CPU per call.
+                        rows.add(row("CPU µs/call, " + callers + " callers", median(rawCpu), median(ferryCpu)));
                     }
                     print(rows);
                     System.out.printf(Locale.ROOT, "%nfailed calls: %d%n", errors);
@@ -115,9 +149,23 @@ public final class RocketMqBenchmark {
         System.exit(0);
     }
 
-    private static String[] row(String what, double raw, double ferry, String format) {
-        return new String[] {what, String.format(Locale.ROOT, format, raw), String.format(Locale.ROOT, format, ferry),
-                String.format(Locale.ROOT, "%.2f", ferry / raw)};
+    private static String[] row(String what, double raw, double ferry) {
+        return row(what, raw, ferry, ferry / raw);
+    }
+
+    private static String[] row(String what, double raw, double ferry, double ratio) {
+        return new String[] {what, format("%.0f", raw), format("%.0f", ferry), format("%.2f", ratio)};
+    }
+
+    private static String format(String format, double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
+    }
+
+    /** The median; for an even count the lower middle value, so it is always a measured one. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(sorted.length - 1) / 2];
     }
 
     private static void print(List<String[]> rows) {

@@ -121,6 +121,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private static final Duration START_ROUTE_TIMEOUT = Duration.ofSeconds(30);
     private static final long REREGISTER_INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
     private static final long POLL_NANOS = Duration.ofMillis(10).toNanos();
+    private static final long TRANSACTION_METRICS_FLUSH_MILLIS = 200;
     private static final String STORE_CLASS = "org.apache.rocketmq.store.DefaultMessageStore";
 
     private final String clusterName;
@@ -318,6 +319,10 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         // A busy test machine: a request that waits over 200 ms in the broker's send queue would
         // be refused ("broker busy, start flow control"); here it waits its turn instead.
         broker.setBrokerFastFailureEnable(false);
+        // The transaction-metrics thread spins on a core until its first flush is due (10 s by
+        // default) before it ever waits: the interval bounds that spin at start-up; after it,
+        // the thread writes its small metrics file once per interval.
+        broker.setTransactionMetricFlushInterval(TRANSACTION_METRICS_FLUSH_MILLIS);
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.toString());
