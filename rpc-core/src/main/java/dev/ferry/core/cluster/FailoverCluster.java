@@ -92,7 +92,8 @@ public final class FailoverCluster implements Cluster {
             }
             int attempts = 1 + Math.max(0, invocation.options().get(CallOptions.RETRIES));
             CompletableFuture<Result> out = new CompletableFuture<>();
-            attempt(invocation, lb, attempts, 1, new HashSet<>(), new ArrayList<>(), out);
+            // What was tried and how it failed is kept only once an attempt fails.
+            attempt(invocation, lb, attempts, 1, null, null, out);
             return out;
         }
 
@@ -101,15 +102,18 @@ public final class FailoverCluster implements Cluster {
             Invoker chosen;
             try {
                 List<Invoker> candidates = directory.list(inv);
-                List<Invoker> fresh = new ArrayList<>(candidates.size());
-                for (Invoker i : candidates) {
-                    if (!tried.contains(i.endpoint())) {
-                        fresh.add(i);
+                List<Invoker> fresh = candidates;
+                if (tried != null) {
+                    fresh = new ArrayList<>(candidates.size());
+                    for (Invoker i : candidates) {
+                        if (!tried.contains(i.endpoint())) {
+                            fresh.add(i);
+                        }
                     }
                 }
                 chosen = lb.select(fresh.isEmpty() ? candidates : fresh, inv);
             } catch (RuntimeException e) {
-                if (failures.isEmpty()) {
+                if (failures == null) {
                     out.completeExceptionally(e);
                 } else {
                     // The earlier call failure is the news; that nothing else is left is a detail.
@@ -120,10 +124,10 @@ public final class FailoverCluster implements Cluster {
                 }
                 return;
             }
-            tried.add(chosen.endpoint());
+            Invoker invoked = chosen;
             CompletableFuture<Result> f;
             try {
-                f = chosen.invoke(inv);
+                f = invoked.invoke(inv);
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
@@ -133,11 +137,15 @@ public final class FailoverCluster implements Cluster {
                     return;
                 }
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                failures.add(cause);
+                Set<Endpoint> triedNow = tried != null ? tried : new HashSet<>();
+                triedNow.add(invoked.endpoint());
+                List<Throwable> failuresNow = failures != null ? failures : new ArrayList<>();
+                failuresNow.add(cause);
                 if (n >= attempts || !retriable(cause, inv)) {
-                    out.completeExceptionally(failures.size() == 1 ? cause : exhausted(inv, attempts, n, failures, cause));
+                    out.completeExceptionally(failuresNow.size() == 1 ? cause
+                            : exhausted(inv, attempts, n, failuresNow, cause));
                 } else {
-                    attempt(inv, lb, attempts, n + 1, tried, failures, out);
+                    attempt(inv, lb, attempts, n + 1, triedNow, failuresNow, out);
                 }
             });
         }

@@ -27,6 +27,7 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,8 @@ public final class DubboCodec implements Codec {
     private static final String NO_VERSION = "0.0.0";
 
     private static final ClassAllowlist NOTHING = className -> false;
+    /** Strings ahead of a call's arguments: Dubbo version, path, version, method, parameter descriptor. */
+    private static final int HEADER_STRINGS = 5;
 
     /** Java native serialization's name: opt-in per service and per call. */
     static final String JAVA_SERIALIZATION = "java";
@@ -109,11 +112,7 @@ public final class DubboCodec implements Codec {
      */
     @Override
     public void encode(Message message, OutputStream out) throws IOException {
-        int limit = payloadLimit;
-        if (message instanceof Request req && !req.event()) {
-            limit = Math.min(limit, callLimit(req.invocation()));
-        }
-        encode(message, out, limit);
+        frame(message, limitOf(message), true).drainTo(out);
     }
 
     /**
@@ -125,27 +124,47 @@ public final class DubboCodec implements Codec {
      * @throws CodecException when not even the error reply can be written
      */
     public void encodeReply(Response reply, Invocation call, OutputStream out) throws IOException {
+        replyFrame(reply, call).drainTo(out);
+    }
+
+    /**
+     * One frame as an array of exactly its length, for transports that send arrays: the same
+     * bytes and limits as {@link #encode(Message, OutputStream)}, with one copy out of this
+     * thread's frame buffer.
+     */
+    public byte[] encode(Message message) throws IOException {
+        return frame(message, limitOf(message), true).drain();
+    }
+
+    /** {@link #encodeReply(Response, Invocation, OutputStream)} into an array of exactly the frame's length. */
+    public byte[] encodeReply(Response reply, Invocation call) throws IOException {
+        return replyFrame(reply, call).drain();
+    }
+
+    private Body replyFrame(Response reply, Invocation call) throws IOException {
         int limit = Math.min(payloadLimit, callLimit(call));
-        Body frame;
         try {
-            frame = frame(reply, limit, responseAttachments(call));
+            return frame(reply, limit, responseAttachments(call));
         } catch (OverLimit e) {
             if (!reply.isOk()) {
                 throw e;
             }
-            frame = frame(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
+            return frame(Response.error(reply.id(), reply.serializationId(), Code.SERVER_ERROR, "the reply to "
                     + RpcInvocation.describe(call) + " was not sent: " + e.getMessage()), payloadLimit, true);
         }
-        frame.drainTo(out);
+    }
+
+    private int limitOf(Message message) {
+        int limit = payloadLimit;
+        if (message instanceof Request req && !req.event()) {
+            limit = Math.min(limit, callLimit(req.invocation()));
+        }
+        return limit;
     }
 
     private static int callLimit(Invocation call) {
         Integer limit = call == null ? null : call.options().get(CodecOptions.PAYLOAD_LIMIT);
         return limit == null || limit <= 0 ? Integer.MAX_VALUE : limit;
-    }
-
-    private void encode(Message message, OutputStream out, int limit) throws IOException {
-        frame(message, limit, true).drainTo(out);
     }
 
     /** The whole frame in this thread's scratch buffer; the caller drains it before the next encode. */
@@ -213,7 +232,9 @@ public final class DubboCodec implements Codec {
         for (Object arg : inv.arguments()) {
             o.writeObject(arg);
         }
-        Map<String, Object> wire = new HashMap<>(inv.attachments());
+        // Sized for the call's attachments and the five protocol keys, so it never grows.
+        Map<String, Object> wire = new HashMap<>((inv.attachments().size() + 5) * 4 / 3 + 1);
+        wire.putAll(inv.attachments());
         wire.put(PATH, key.interfaceName());
         wire.put(INTERFACE, key.interfaceName());
         if (!key.group().isEmpty()) {
@@ -301,7 +322,7 @@ public final class DubboCodec implements Codec {
             throw new CodecException(badInput, "unknown or disabled serialization id " + serializationId,
                     id, request, twoWay, null);
         }
-        InputStream body = new BoundedInputStream(in, length);
+        InputStream body = BoundedInputStream.markable(in, length);
         try {
             if (request) {
                 return decodeRequest(body, length, serialization, context, id, serializationId, twoWay, event);
@@ -323,22 +344,26 @@ public final class DubboCodec implements Codec {
             Object data = serialization.deserialize(body, NOTHING).readObject();
             return new Request(id, serializationId, twoWay, true, null, data);
         }
-        DeferredAllowlist allow = new DeferredAllowlist();
-        ObjectInput in = serialization.deserialize(body, allow);
-        String callerVersion = in.readUTF();
-        String path = in.readUTF();
+        // The allowlist that governs the arguments is the service's, known only once the header
+        // strings are read: read them with an input that allows nothing, then read the body again
+        // from its start with the service's own allowlist. That one is long-lived, so the
+        // serialization's reader state for it is built once, not per call.
+        body.mark(length);
+        ObjectInput header = serialization.deserialize(body, NOTHING);
+        String callerVersion = header.readUTF();
+        String path = header.readUTF();
         int serviceLimit = serviceLimit(context, path);
         if (path != null && length > serviceLimit) {
             throw new CodecException(Code.BAD_REQUEST, "request " + id + " body of " + length
                     + " bytes exceeds the payload limit of " + serviceLimit + " bytes of service " + path,
                     id, true, twoWay, null);
         }
-        String version = in.readUTF();
+        String version = header.readUTF();
         if (NO_VERSION.equals(version)) {
             version = ""; // what Dubbo consumers send for a service without a version
         }
-        String methodName = in.readUTF();
-        String descriptor = in.readUTF();
+        String methodName = header.readUTF();
+        String descriptor = header.readUTF();
         if (path == null || methodName == null) {
             throw new CodecException(Code.BAD_REQUEST, "request " + id + " names no service or method",
                     id, true, twoWay, null);
@@ -352,7 +377,11 @@ public final class DubboCodec implements Codec {
             throw new CodecException(Code.BAD_REQUEST, "service " + path + " does not accept serialization id "
                     + serializationId, id, true, twoWay, null);
         }
-        allow.delegate = context.allowlist(path);
+        body.reset();
+        ObjectInput in = serialization.deserialize(body, context.allowlist(path));
+        for (int i = 0; i < HEADER_STRINGS; i++) {
+            in.readUTF();
+        }
         Class<?>[] types = method.getParameterTypes();
         Type[] generic = method.getGenericParameterTypes();
         Object[] args = new Object[types.length];
@@ -526,6 +555,15 @@ public final class DubboCodec implements Codec {
             }
         }
 
+        /** The frame as an array of its own, giving the buffer back. */
+        byte[] drain() {
+            try {
+                return Arrays.copyOf(buf, count);
+            } finally {
+                release();
+            }
+        }
+
         /** Forgets the frame; a buffer that grew for one huge message is not kept. */
         void release() {
             reset();
@@ -541,16 +579,6 @@ public final class DubboCodec implements Codec {
 
         OverLimit(Code code, String message, long id, boolean request) {
             super(code, message, id, request, false, null);
-        }
-    }
-
-    /** Allows nothing until the codec knows which service the request is for. */
-    private static final class DeferredAllowlist implements ClassAllowlist {
-        volatile ClassAllowlist delegate = NOTHING;
-
-        @Override
-        public boolean allows(String className) {
-            return delegate.allows(className);
         }
     }
 }

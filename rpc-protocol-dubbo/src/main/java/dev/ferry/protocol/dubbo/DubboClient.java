@@ -141,9 +141,10 @@ final class DubboClient {
      * value once written. The call's timeout runs from here, connecting included.
      */
     CompletableFuture<Result> send(Invocation inv, byte serializationId, boolean oneway) {
+        Slot slot = pick();
         Connection conn;
         try {
-            conn = pick().connection();
+            conn = slot.connection();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new RpcException(Code.CHANNEL_INACTIVE,
                     "call " + RpcInvocation.describe(inv) + " to " + endpoint + " failed: " + e.getMessage(), e));
@@ -153,9 +154,9 @@ final class DubboClient {
         Request request = Request.call(id, serializationId, !oneway, inv);
         ChannelFuture connected = conn.connectFuture;
         if (connected.isDone()) {
-            afterConnect(conn, connected, request, result);
+            afterConnect(slot, conn, connected, request, result);
         } else {
-            connected.addListener((ChannelFutureListener) f -> afterConnect(conn, f, request, result));
+            connected.addListener((ChannelFutureListener) f -> afterConnect(slot, conn, f, request, result));
         }
         return result;
     }
@@ -175,9 +176,13 @@ final class DubboClient {
         return slots[start];
     }
 
-    private void afterConnect(Connection conn, ChannelFuture connected, Request request, CompletableFuture<Result> result) {
+    private void afterConnect(Slot slot, Connection conn, ChannelFuture connected, Request request,
+                              CompletableFuture<Result> result) {
         Invocation inv = request.invocation();
         if (!connected.isSuccess()) {
+            // The attempt's own listener may not have run yet: whoever sees this failure first
+            // marks the connection dead before the caller hears of it.
+            slot.markDead(conn);
             Throwable cause = connected.cause();
             String why = cause == null ? "connection attempt cancelled" : describe(cause);
             fail(conn, request, result, new RpcException(Code.CHANNEL_INACTIVE, "call " + RpcInvocation.describe(inv)

@@ -8,7 +8,9 @@ package dev.ferry.protocol.rocketmq;
  * {@code <requester instance>:<request id>} — globally unique, the same for every attempt of one
  * call, indexed by the broker for {@link RocketMqAudit} and copied onto the reply; the message
  * <em>tag</em> says which providers may take the call ({@link TopicNames#UNTAGGED} or a routing
- * tag); RocketMQ's own {@code CORRELATION_ID} (one per attempt) pairs the reply with the attempt.
+ * tag); RocketMQ's own {@code CORRELATION_ID} (one per attempt) pairs the reply with the attempt;
+ * the frame's request id (one per attempt) stays in the body's header. Each property is parsed
+ * and re-encoded several times on its way through the broker, so there are no more than these.
  */
 public final class MessageProperties {
 
@@ -16,8 +18,6 @@ public final class MessageProperties {
     public static final String SERVICE = "ferry_service";
     /** The method name. */
     public static final String METHOD = "ferry_method";
-    /** The request id inside the frame header (one per attempt). */
-    public static final String REQUEST_ID = "ferry_request_id";
     /** Epoch milliseconds after which the caller no longer waits; providers drop the call after it. */
     public static final String DEADLINE = "ferry_deadline";
     /** The routing tag the caller asked for (absent when untagged); the message tag says where it went. */

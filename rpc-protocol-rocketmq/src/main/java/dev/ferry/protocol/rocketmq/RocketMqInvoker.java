@@ -48,6 +48,8 @@ final class RocketMqInvoker implements Invoker {
     private final ServiceKey key;
     private final Endpoint endpoint;
     private final String topic;
+    /** The service key as text, as every request message carries it. */
+    private final String service;
     private final String broker;
     private final Serializations serializations;
     private final RocketMqRequester requester;
@@ -61,6 +63,7 @@ final class RocketMqInvoker implements Invoker {
         this.key = key;
         this.endpoint = endpoint;
         this.topic = TopicNames.topic(key);
+        this.service = key.toString();
         String b = endpoint.parameter(BROKER, "");
         this.broker = b.isEmpty() ? null : b;
         this.serializations = serializations;
@@ -123,7 +126,7 @@ final class RocketMqInvoker implements Invoker {
                         + "' is online and the call forces its tag");
             }
         }
-        return requester.send(queue, messageTag, requestedTag, inv, endpoint, serialization.id());
+        return requester.send(queue, messageTag, requestedTag, inv, endpoint, service, serialization.id());
     }
 
     /** The routing tag of a call: its option, else its {@code dubbo.tag} attachment, else empty. */

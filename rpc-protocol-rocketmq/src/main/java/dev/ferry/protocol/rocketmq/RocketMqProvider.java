@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -183,17 +182,18 @@ final class RocketMqProvider implements AutoCloseable {
         }
         long frameId = readLong(body, 4);
         boolean twoWay = (body[2] & FrameHeader.FLAG_TWO_WAY) != 0;
-        RecentRequests.Claim claim = recent.claim(requestKey(msg));
+        String requestKey = requestKey(msg);
+        RecentRequests.Claim claim = recent.claim(requestKey);
         if (!claim.first()) {
             duplicates.incrementAndGet();
             return answerFromMemory(msg, claim.reply(), frameId, twoWay, remaining);
         }
-        return run(msg, body, claim.reply(), twoWay, remaining);
+        return run(msg, requestKey, body, claim.reply(), twoWay, remaining);
     }
 
     /** Runs a request seen for the first time; completes {@code slot} with its encoded reply. */
-    private ConsumeConcurrentlyStatus run(MessageExt msg, byte[] body, CompletableFuture<byte[]> slot, boolean twoWay,
-                                          long remaining) {
+    private ConsumeConcurrentlyStatus run(MessageExt msg, String requestKey, byte[] body, CompletableFuture<byte[]> slot,
+                                          boolean twoWay, long remaining) {
         Message decoded;
         try {
             decoded = codec.decode(new ByteArrayInputStream(body), services);
@@ -213,7 +213,6 @@ final class RocketMqProvider implements AutoCloseable {
             return refuse(msg, slot, twoWay ? request.id() : null, Code.BAD_REQUEST, "a request for "
                     + request.invocation().serviceKey() + " on the topic of " + key);
         }
-        String requestKey = requestKey(msg);
         if (requestKey != null) {
             request.invocation().attachments().put(RocketMqRequestKeys.ATTACHMENT, requestKey);
         }
@@ -300,30 +299,18 @@ final class RocketMqProvider implements AutoCloseable {
      */
     private byte[] encodeReply(Response response, dev.ferry.api.Invocation call) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            if (call != null) {
-                codec.encodeReply(response, call, out);
-            } else {
-                codec.encode(response, out);
-            }
-            return out.toByteArray();
+            return call != null ? codec.encodeReply(response, call) : codec.encode(response);
         } catch (IOException | RuntimeException e) {
             // The result cannot travel (too large, not serializable): the caller still hears why.
             Code code = e instanceof CodecException c ? c.code() : Code.SERVER_ERROR;
             try {
-                return encode(Response.error(response.id(), response.serializationId(), code,
+                return codec.encode(Response.error(response.id(), response.serializationId(), code,
                         "provider could not encode the reply of " + key + ": " + e.getMessage()));
             } catch (IOException | RuntimeException again) {
                 log.error("cannot encode even an error reply for {}: {}", key, again.toString());
                 return null;
             }
         }
-    }
-
-    private byte[] encode(Response response) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        codec.encode(response, out);
-        return out.toByteArray();
     }
 
     /** The reply with the request id of this delivery (a retry of a call has a new id). */

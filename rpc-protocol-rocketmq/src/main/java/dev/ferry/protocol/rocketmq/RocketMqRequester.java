@@ -25,11 +25,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -46,10 +42,6 @@ final class RocketMqRequester {
     private final RocketMqClient client;
     private final DubboCodec codec;
     private final PendingCalls pending;
-    // The request key of a call that failed, by invocation: a retry of the same call (failover
-    // hands the same invocation to the next attempt) carries the same key, so a provider that
-    // already ran the first attempt answers the retry from its memory instead of running it again.
-    private final Map<Invocation, String> retriedKeys = Collections.synchronizedMap(new WeakHashMap<>());
 
     RocketMqRequester(RocketMqClient client, DubboCodec codec, PendingCalls pending) {
         this.client = client;
@@ -60,41 +52,40 @@ final class RocketMqRequester {
     /**
      * Sends {@code inv} to {@code queue} with the RocketMQ message tag {@code messageTag}.
      *
+     * @param service      the service key as text, {@code inv.serviceKey().toString()}
      * @param requestedTag the routing tag the caller asked for, recorded on the message
      */
     CompletableFuture<Result> send(MessageQueue queue, String messageTag, String requestedTag, Invocation inv,
-                                   Endpoint endpoint, byte serializationId) {
-        String call = RpcInvocation.describe(inv);
+                                   Endpoint endpoint, String service, byte serializationId) {
         boolean oneway = Boolean.TRUE.equals(inv.options().get(CallOptions.ONEWAY));
         long id = PendingCalls.nextId();
         long timeout = inv.options().timeout().toMillis();
         byte[] body;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            codec.encode(Request.call(id, serializationId, !oneway, inv), out);
-            body = out.toByteArray();
+            body = codec.encode(Request.call(id, serializationId, !oneway, inv));
         } catch (CodecException e) {
-            return CompletableFuture.failedFuture(new RpcException(Code.CLIENT_ERROR, "call " + call + " to " + endpoint
-                    + " failed before sending: " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(new RpcException(Code.CLIENT_ERROR, "call "
+                    + RpcInvocation.describe(inv) + " to " + endpoint + " failed before sending: " + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(new RpcException(Code.CLIENT_ERROR, "call " + call + " to " + endpoint
-                    + " failed before sending: cannot serialize the request: " + e, e));
+            return CompletableFuture.failedFuture(new RpcException(Code.CLIENT_ERROR, "call "
+                    + RpcInvocation.describe(inv) + " to " + endpoint + " failed before sending: cannot serialize the"
+                    + " request: " + e, e));
         }
-        String requestKey = retriedKeys.get(inv);
-        if (requestKey == null) {
-            requestKey = client.instanceName() + ":" + id;
-        }
+        // A retry of a call (failover hands the same invocation to the next attempt) carries the
+        // key of the attempt that failed, so a provider that already ran that attempt answers
+        // from its memory instead of running the call again.
+        String requestKey = inv.attachments().get(RocketMqRequestKeys.ATTACHMENT) instanceof String retried
+                ? retried : client.instanceName() + ":" + id;
         org.apache.rocketmq.common.message.Message msg =
                 new org.apache.rocketmq.common.message.Message(queue.getTopic(), messageTag, requestKey, body);
-        msg.putUserProperty(MessageProperties.SERVICE, inv.serviceKey().toString());
+        msg.putUserProperty(MessageProperties.SERVICE, service);
         msg.putUserProperty(MessageProperties.METHOD, inv.methodName());
-        msg.putUserProperty(MessageProperties.REQUEST_ID, Long.toString(id));
         msg.putUserProperty(MessageProperties.DEADLINE, Long.toString(System.currentTimeMillis() + timeout));
         if (!requestedTag.isEmpty()) {
             msg.putUserProperty(MessageProperties.TAG, requestedTag);
         }
         RocketMqRequestKeys.sent(requestKey);
-        Attempt attempt = new Attempt(inv, requestKey, queue, endpoint, call, timeout);
+        Attempt attempt = new Attempt(inv, requestKey, queue, endpoint, timeout);
         return oneway ? sendOneway(msg, attempt) : request(msg, id, attempt);
     }
 
@@ -106,9 +97,9 @@ final class RocketMqRequester {
                 return;
             }
             RpcException failure = error instanceof RpcException r ? r
-                    : new RpcException(Code.CLIENT_ERROR, "call " + a.call + " failed: " + error, error);
+                    : new RpcException(Code.CLIENT_ERROR, "call " + a.call() + " failed: " + error, error);
             if (failure.code() == Code.CLIENT_TIMEOUT || failure.code() == Code.CHANNEL_INACTIVE) {
-                retriedKeys.put(a.inv, a.requestKey);
+                a.keepKeyForRetry();
             }
             if (failure.code() == Code.CLIENT_TIMEOUT && failure.getCause() == null) {
                 // PendingCalls' own timer: tell the caller whether the request was stored.
@@ -155,7 +146,7 @@ final class RocketMqRequester {
                 : RequestFutureHolder.getInstance().getRequestFutureTable().remove(correlationId);
         if (f != null && !f.isSendRequestOk()) {
             client.routes().refreshSoon(a.queue.getTopic());
-            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " got no acknowledgement"
+            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call() + " to " + a.endpoint + " got no acknowledgement"
                     + " from broker " + a.queue.getBrokerName() + " within " + a.timeout + " ms: the request (key "
                     + a.requestKey + ") may or may not be stored");
         }
@@ -163,7 +154,7 @@ final class RocketMqRequester {
             // A tagged provider group may just have gone: look again before the next call.
             client.routes().refreshPresenceSoon(a.queue.getTopic());
         }
-        return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " was stored on broker "
+        return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call() + " to " + a.endpoint + " was stored on broker "
                 + a.queue.getBrokerName() + " (topic " + a.queue.getTopic() + ", key " + a.requestKey
                 + ") but got no reply within " + a.timeout + " ms; a provider that takes it after its deadline drops it");
     }
@@ -182,12 +173,12 @@ final class RocketMqRequester {
                 public void onException(Throwable e) {
                     client.routes().markFailed(a.queue.getBrokerName());
                     client.routes().refreshSoon(a.queue.getTopic());
-                    retriedKeys.put(a.inv, a.requestKey);
+                    a.keepKeyForRetry();
                     done.completeExceptionally(sendFailed(a, e));
                 }
             }, a.timeout);
         } catch (Exception e) {
-            retriedKeys.put(a.inv, a.requestKey);
+            a.keepKeyForRetry();
             done.completeExceptionally(sendFailed(a, e));
         }
         return done;
@@ -196,7 +187,7 @@ final class RocketMqRequester {
     private void accept(long id, byte[] body, Attempt a) {
         client.routes().markHealthy(a.queue.getBrokerName());
         if (body == null) {
-            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
+            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call() + " to " + a.endpoint
                     + " got a reply with no body"));
             return;
         }
@@ -205,14 +196,14 @@ final class RocketMqRequester {
             if (m instanceof Response r && r.id() == id) {
                 pending.complete(r);
             } else {
-                pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
+                pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call() + " to " + a.endpoint
                         + " got a reply that is not the response to request " + id));
             }
         } catch (CodecException e) {
-            pending.fail(id, new RpcException(e.code(), "call " + a.call + " to " + a.endpoint
+            pending.fail(id, new RpcException(e.code(), "call " + a.call() + " to " + a.endpoint
                     + " got a reply that does not decode: " + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
-            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call + " to " + a.endpoint
+            pending.fail(id, new RpcException(Code.BAD_RESPONSE, "call " + a.call() + " to " + a.endpoint
                     + " got a reply that does not decode: " + e, e));
         }
     }
@@ -221,11 +212,11 @@ final class RocketMqRequester {
         Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("unknown exception")
                 ? e.getCause() : e;
         if (cause instanceof RemotingTimeoutException) {
-            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call + " to " + a.endpoint + " got no acknowledgement"
+            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call() + " to " + a.endpoint + " got no acknowledgement"
                     + " from broker " + a.queue.getBrokerName() + " within " + a.timeout + " ms: the request (key "
                     + a.requestKey + ") may or may not be stored", e);
         }
-        return new RpcException(Code.CHANNEL_INACTIVE, "call " + a.call + " to " + a.endpoint + " failed: the request"
+        return new RpcException(Code.CHANNEL_INACTIVE, "call " + a.call() + " to " + a.endpoint + " failed: the request"
                 + " could not be sent to broker " + a.queue.getBrokerName() + " and is not stored: " + cause.getMessage(), e);
     }
 
@@ -234,10 +225,22 @@ final class RocketMqRequester {
     }
 
     /** One attempt of a call, for messages and bookkeeping. */
-    private record Attempt(Invocation inv, String requestKey, MessageQueue queue, Endpoint endpoint, String call,
-                           long timeout) {
+    private record Attempt(Invocation inv, String requestKey, MessageQueue queue, Endpoint endpoint, long timeout) {
         String requestedTag() {
             return RocketMqInvoker.tagOf(inv);
+        }
+
+        /** {@code service#method}, for messages (built only when one is needed). */
+        String call() {
+            return RpcInvocation.describe(inv);
+        }
+
+        /**
+         * Lets the next attempt of this call (which the cluster strategy makes with the same
+         * invocation, after this one failed) send under this attempt's request key.
+         */
+        void keepKeyForRetry() {
+            inv.attachments().put(RocketMqRequestKeys.ATTACHMENT, requestKey);
         }
     }
 }
