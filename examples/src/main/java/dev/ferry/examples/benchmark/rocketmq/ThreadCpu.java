@@ -18,6 +18,9 @@ final class ThreadCpu {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    private final long compileMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    private final long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     private final Map<Long, Long> cpuById = new HashMap<>();
     private final Map<Long, Long> allocatedById = new HashMap<>();
     private final Map<Long, String> kindById = new HashMap<>();
@@ -50,6 +53,10 @@ final class ThreadCpu {
         StringBuilder sb = new StringBuilder();
         long allocated = allocatedByKind.values().stream().mapToLong(Long::longValue).sum();
         sb.append(String.format(Locale.ROOT, "  %-48s %7s         %8.0f B/call%n", "(all threads)", "", allocated / (double) calls));
+        sb.append(String.format(Locale.ROOT, "  %-48s %7.1f µs/call (elapsed, not CPU)%n", "(JIT compiling)",
+                (compileMillis - before.compileMillis) * 1_000.0 / calls));
+        sb.append(String.format(Locale.ROOT, "  %-48s %7.1f µs/call (elapsed, not CPU)%n", "(GC pauses)",
+                (gcMillis - before.gcMillis) * 1_000.0 / calls));
         for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(top, sorted.size()))) {
             sb.append(String.format(Locale.ROOT, "  %-48s %7.1f µs/call %8.0f B/call%n", e.getKey(),
                     e.getValue() / 1_000.0 / calls, allocatedByKind.getOrDefault(e.getKey(), 0L) / (double) calls));
