@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       acknowledged without a reply, since nobody waits for it.</li>
  *   <li><b>Once.</b> Recent requests are remembered by request key with their encoded reply
  *       ({@link RecentRequests}): a redelivered request is answered from memory, and one that
- *       arrives while its first delivery still runs waits for that run.</li>
+ *       arrives while its first delivery still runs waits for that run. A request this provider
+ *       inherited from an earlier holder of its queue ({@link InheritedRequests}: a provider that
+ *       died before its acknowledgement was stored) is first looked up among the replies the
+ *       brokers store ({@link StoredReplies}) and answered from there when found.</li>
  * </ul>
  *
  * <p>Why concurrent, not orderly, consumption: orderly consumption runs one message per queue
@@ -75,12 +78,15 @@ final class RocketMqProvider implements AutoCloseable {
     private final RocketMqClient client;
     private final DefaultMQPushConsumer consumer;
     private final RecentRequests recent;
+    private final InheritedRequests inherited;
+    private final StoredReplies storedReplies;
     private volatile boolean closed;
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong executed = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong recovered = new AtomicLong();
     private final AtomicLong overran = new AtomicLong();
     private final AtomicLong replyFailures = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -108,7 +114,12 @@ final class RocketMqProvider implements AutoCloseable {
         consumer.setAwaitTerminationMillisWhenShutdown(config.shutdownWait().toMillis());
         // Each change of this consumer's queues bumps its subscription version; a broker that
         // missed the heartbeat carrying it refuses its pulls until the next one. Make sure one goes.
-        consumer.setMessageQueueListener((t, all, mine) -> confirmSubscription());
+        this.inherited = new InheritedRequests(consumer::maxOffset);
+        this.storedReplies = new StoredReplies(client.instance().getMQAdminImpl());
+        consumer.setMessageQueueListener((t, all, mine) -> {
+            inherited.held(t, mine);
+            confirmSubscription();
+        });
     }
 
     void start() {
@@ -187,6 +198,15 @@ final class RocketMqProvider implements AutoCloseable {
         if (!claim.first()) {
             duplicates.incrementAndGet();
             return answerFromMemory(msg, claim.reply(), frameId, twoWay, remaining);
+        }
+        if (twoWay && inherited.inherited(msg)) {
+            byte[] stored = storedReplies.find(msg, requestKey);
+            if (stored != null) {
+                recovered.incrementAndGet();
+                log.debug("request {} of {} was answered by an earlier provider; sending its stored reply", requestKey, key);
+                claim.reply().complete(stored);
+                return awaitAndReply(msg, claim.reply(), true, remaining, frameId);
+            }
         }
         return run(msg, requestKey, body, claim.reply(), twoWay, remaining);
     }
@@ -354,8 +374,8 @@ final class RocketMqProvider implements AutoCloseable {
     }
 
     RocketMqProviderStats stats() {
-        return new RocketMqProviderStats(received.get(), executed.get(), expired.get(), duplicates.get(), overran.get(),
-                replyFailures.get(), rejected.get());
+        return new RocketMqProviderStats(received.get(), executed.get(), expired.get(), duplicates.get(),
+                recovered.get(), overran.get(), replyFailures.get(), rejected.get());
     }
 
     String group() {

@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A provider that closes and starts again (a deployment) does not run the calls it already
- * answered: closing commits what it consumed, so its successor starts after them.
+ * A provider that starts after another does not run the calls its predecessor answered: closing
+ * stores what was consumed, so the successor starts after it; and when the predecessor could not
+ * store it (killed), the successor answers the requests it receives again with the replies the
+ * broker stored for them.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RocketMqProviderRestartTest {
@@ -76,5 +78,50 @@ class RocketMqProviderRestartTest {
                 assertEquals(8, second.runs.get(), "the successor runs only the new calls");
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void requestsAnsweredByAProviderThatDiedBeforeItsAcknowledgementAreAnsweredFromTheStoredReplies()
+            throws Exception {
+        RocketMqProtocolConfig config = RocketMqProtocolConfig.of(mq.nameServerAddress());
+        dev.ferry.api.ServiceKey key = new dev.ferry.api.ServiceKey(Counter.class.getName(), "", "inherited");
+        try (FerryBootstrap consumer = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build()) {
+            FerryBootstrap first = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build();
+            first.export(ServiceConfig.builder(Counter.class, new CounterImpl()).version("inherited").protocol("rocketmq")
+                    .build());
+            Counter counter = consumer.refer(ReferenceConfig.builder(Counter.class).version("inherited")
+                    .protocol("rocketmq").timeout(Duration.ofSeconds(30)).retries(0).build());
+            int answered = 12;
+            for (int i = 1; i <= answered; i++) {
+                assertEquals(i, counter.next("before"));
+            }
+            first.close();
+            // As if the first provider had died before storing its acknowledgements.
+            mq.rewindConsumerGroup(TopicNames.providerGroup(key, ""), TopicNames.topic(key));
+
+            CounterImpl successor = new CounterImpl();
+            RocketMqProtocol protocol = new RocketMqProtocol(config);
+            try (FerryBootstrap second = FerryBootstrap.builder().protocol(protocol).build()) {
+                second.export(ServiceConfig.builder(Counter.class, successor).version("inherited").protocol("rocketmq")
+                        .build());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (settled(protocol.providerStats(key).orElseThrow()) < answered && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                RocketMqProviderStats stats = protocol.providerStats(key).orElseThrow();
+                assertEquals(answered, stats.received(), "every answered request was delivered again");
+                assertEquals(answered, stats.recovered(), "each was answered with its stored reply");
+                assertEquals(0, stats.executed());
+                assertEquals(0, successor.runs.get(), "none ran twice");
+
+                assertEquals(1, counter.next("after"), "a new call runs");
+                assertEquals(1, protocol.providerStats(key).orElseThrow().executed());
+            }
+        }
+    }
+
+    /** Requests the provider has finished with: answered from a stored reply, or run. */
+    private static long settled(RocketMqProviderStats stats) {
+        return stats.recovered() + stats.executed();
     }
 }

@@ -556,6 +556,25 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     /**
+     * Moves the consumed offsets of consumer group {@code group} on every queue of {@code topic}
+     * back to the start, on every running broker: the group's next consumer receives every stored
+     * message again, as after a consumer that died before its acknowledgements were stored. Call
+     * it while no consumer of the group is online (an online one would store its own offsets over
+     * these).
+     */
+    public void rewindConsumerGroup(String group, String topic) {
+        for (BrokerController b : runningBrokers()) {
+            TopicConfig config = b.getTopicConfigManager().selectTopicConfig(topic);
+            if (config == null) {
+                continue;
+            }
+            for (int q = 0; q < config.getWriteQueueNums(); q++) {
+                b.getConsumerOffsetManager().commitOffset("embedded-rewind", group, topic, q, 0);
+            }
+        }
+    }
+
+    /**
      * Waits until the NameServer's route for {@code topic} lists every broker of this instance
      * that has the topic, with that broker's queue counts and address (and at least one broker
      * has it). Polls the NameServer's route table in-process every 10 ms; a broker that has the
