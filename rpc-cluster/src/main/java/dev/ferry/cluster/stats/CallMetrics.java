@@ -27,7 +27,9 @@ public final class CallMetrics {
 
     /** The live counters of one method on one side, created on first use. */
     public Method of(Side side, ServiceKey service, String method) {
-        return methods.computeIfAbsent(new Key(side, service.toString(), method), k -> new Method());
+        Key k = new Key(side, service, method);
+        Method existing = methods.get(k);
+        return existing != null ? existing : methods.computeIfAbsent(k, x -> new Method());
     }
 
     /** Every method's numbers, keyed {@code side service#method}, sorted. */
@@ -39,11 +41,11 @@ public final class CallMetrics {
 
     /** The numbers of one method on one side, or null when it was never called. */
     public Snapshot snapshot(Side side, ServiceKey service, String method) {
-        Method m = methods.get(new Key(side, service.toString(), method));
+        Method m = methods.get(new Key(side, service, method));
         return m == null ? null : m.snapshot();
     }
 
-    private record Key(Side side, String service, String method) {
+    private record Key(Side side, ServiceKey service, String method) {
     }
 
     /** Counters of one method: outcomes and a latency histogram in microseconds. */

@@ -39,8 +39,10 @@ public final class CallStats {
 
     /** The counters of {@code method} of {@code service} at {@code endpoint}, created on first use. */
     public MethodStats of(Endpoint endpoint, ServiceKey service, String method) {
-        Key k = new Key(endpoint.protocol() + "://" + endpoint.address(), service, method);
-        return stats.computeIfAbsent(k, x -> new MethodStats(nanoClock));
+        // Read on every call: a key of the parts as they are, no text built per call.
+        Key k = new Key(endpoint.protocol(), endpoint.host(), endpoint.port(), service, method);
+        MethodStats existing = stats.get(k);
+        return existing != null ? existing : stats.computeIfAbsent(k, x -> new MethodStats(nanoClock));
     }
 
     /** The counters of the call {@code invocation} on {@code invoker}. */
@@ -50,8 +52,8 @@ public final class CallStats {
 
     /** Drops every counter of the instance at {@code endpoint}. */
     public void forget(Endpoint endpoint) {
-        String instance = endpoint.protocol() + "://" + endpoint.address();
-        stats.keySet().removeIf(k -> k.instance.equals(instance));
+        stats.keySet().removeIf(k -> k.protocol.equals(endpoint.protocol()) && k.host.equals(endpoint.host())
+                && k.port == endpoint.port());
     }
 
     /** The clock the counters read, in nanoseconds. */
@@ -59,6 +61,7 @@ public final class CallStats {
         return nanoClock.getAsLong();
     }
 
-    private record Key(String instance, ServiceKey service, String method) {
+    /** One method of one service at one instance ({@code protocol://host:port}). */
+    private record Key(String protocol, String host, int port, ServiceKey service, String method) {
     }
 }
