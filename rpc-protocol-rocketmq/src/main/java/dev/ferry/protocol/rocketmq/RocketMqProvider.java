@@ -66,6 +66,8 @@ final class RocketMqProvider implements AutoCloseable {
     private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(5);
     private static final long REPLY_TIMEOUT_MILLIS = 3000;
     private static final long NO_DEADLINE_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    private static final int PREFETCH_PER_QUEUE = 64;
+    private static final int PREFETCH_MIB_PER_QUEUE = 32;
     /** Delay level 1: the broker's first retry level, one second. */
     private static final int REDELIVER_DELAY_LEVEL = 1;
 
@@ -105,19 +107,21 @@ final class RocketMqProvider implements AutoCloseable {
         consumer.setConsumeThreadMin(config.consumeThreads());
         consumer.setConsumeThreadMax(config.consumeThreads());
         consumer.setConsumeMessageBatchMaxSize(1);
-        // Messages fetched ahead of the consume threads: enough to keep them busy, few enough
-        // that a provider does not sit on calls another instance could run.
-        consumer.setPullThresholdForTopic(Math.max(64, config.consumeThreads() * 8));
+        // Messages fetched ahead of the consume threads, per queue. A queue has one provider, so
+        // fetching ahead takes nothing from another instance; too low a bound stalls the queue
+        // (RocketMQ pauses its pulls 50 ms each time it is reached), too high holds memory.
+        consumer.setPullThresholdForQueue(Math.max(PREFETCH_PER_QUEUE, config.consumeThreads() * 4));
+        consumer.setPullThresholdSizeForQueue(PREFETCH_MIB_PER_QUEUE);
         // A new group reads its queues from the start: calls sent before the first provider of
         // the service ever ran are answered (those past their deadline are dropped unread).
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setAwaitTerminationMillisWhenShutdown(config.shutdownWait().toMillis());
-        // Each change of this consumer's queues bumps its subscription version; a broker that
-        // missed the heartbeat carrying it refuses its pulls until the next one. Make sure one goes.
         this.inherited = new InheritedRequests(consumer::maxOffset);
         this.storedReplies = new StoredReplies(client.instance().getMQAdminImpl());
         consumer.setMessageQueueListener((t, all, mine) -> {
             inherited.held(t, mine);
+            // Each change of this consumer's queues bumps its subscription version; a broker that
+            // missed the heartbeat carrying it refuses its pulls until the next one. Make sure one goes.
             confirmSubscription();
         });
     }
