@@ -16,9 +16,11 @@ import java.util.Locale;
  * @param payloadBytes length of the string each call sends and gets back
  * @param callers      the numbers of concurrent callers to measure throughput at
  * @param sides        which sides run: both for the comparison, one alone to profile it
+ * @param cpuByThread  whether each throughput measurement also prints its CPU and allocation by
+ *                     kind of thread
  */
 record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int sequential, int payloadBytes,
-                         List<Integer> callers, Sides sides) {
+                         List<Integer> callers, Sides sides, boolean cpuByThread) {
 
     /** Which sides of the comparison run. */
     enum Sides {
@@ -35,10 +37,10 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
 
     /** For a quiet machine: what the README's numbers come from. */
     static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(15), Duration.ofSeconds(5), 5, 5_000,
-            64, List.of(4, 16, 64), Sides.BOTH);
+            64, List.of(4, 16, 64), Sides.BOTH, false);
     /** Proves the harness runs; the numbers mean little. */
     static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 300,
-            64, List.of(4, 16, 64), Sides.BOTH);
+            64, List.of(4, 16, 64), Sides.BOTH, false);
 
     BenchmarkSettings {
         if (warmup.isNegative() || perPoint.isNegative() || perPoint.isZero() || rounds < 1 || rounds > 100
@@ -52,8 +54,8 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
 
     /**
      * {@code --short}, or any of {@code --warmup <seconds> --per-point <seconds> --rounds <n>
-     * --sequential <calls> --payload <bytes> --callers 4,16,64 --only raw|ferry} over the full
-     * settings.
+     * --sequential <calls> --payload <bytes> --callers 4,16,64 --only raw|ferry --cpu-by-thread}
+     * over the full settings.
      */
     static BenchmarkSettings parse(String[] raw) {
         // Options may also come as one argument (a build tool's property): split on whitespace.
@@ -70,7 +72,11 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--short")) {
-                s = SHORT.withSides(s.sides);
+                s = SHORT.withSides(s.sides).withCpuByThread(s.cpuByThread);
+                continue;
+            }
+            if (a.equals("--cpu-by-thread")) {
+                s = s.withCpuByThread(true);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -80,22 +86,22 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
             try {
                 s = switch (a) {
                     case "--warmup" -> new BenchmarkSettings(Duration.ofSeconds(Long.parseLong(v)), s.perPoint, s.rounds,
-                            s.sequential, s.payloadBytes, s.callers, s.sides);
+                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread);
                     case "--per-point" -> new BenchmarkSettings(s.warmup, Duration.ofSeconds(Long.parseLong(v)), s.rounds,
-                            s.sequential, s.payloadBytes, s.callers, s.sides);
+                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread);
                     case "--rounds" -> new BenchmarkSettings(s.warmup, s.perPoint, Integer.parseInt(v), s.sequential,
-                            s.payloadBytes, s.callers, s.sides);
+                            s.payloadBytes, s.callers, s.sides, s.cpuByThread);
                     case "--sequential" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, Integer.parseInt(v),
-                            s.payloadBytes, s.callers, s.sides);
+                            s.payloadBytes, s.callers, s.sides, s.cpuByThread);
                     case "--payload" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential,
-                            Integer.parseInt(v), s.callers, s.sides);
+                            Integer.parseInt(v), s.callers, s.sides, s.cpuByThread);
                     case "--callers" -> {
                         List<Integer> callers = new ArrayList<>();
                         for (String c : v.split(",")) {
                             callers.add(Integer.parseInt(c.trim()));
                         }
                         yield new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential, s.payloadBytes, callers,
-                                s.sides);
+                                s.sides, s.cpuByThread);
                     }
                     case "--only" -> s.withSides(switch (v.toLowerCase(Locale.ROOT)) {
                         case "raw" -> Sides.RAW;
@@ -103,7 +109,7 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
                         default -> throw new IllegalArgumentException("--only takes raw or ferry, not '" + v + "'");
                     });
                     default -> throw new IllegalArgumentException("unknown option " + a + " (use --short, --warmup,"
-                            + " --per-point, --rounds, --sequential, --payload, --callers, --only)");
+                            + " --per-point, --rounds, --sequential, --payload, --callers, --only, --cpu-by-thread)");
                 };
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a number after " + a + ": '" + v + "'");
@@ -113,6 +119,10 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
     }
 
     private BenchmarkSettings withSides(Sides sides) {
-        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides);
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread);
+    }
+
+    private BenchmarkSettings withCpuByThread(boolean cpuByThread) {
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread);
     }
 }

@@ -34,9 +34,6 @@ final class Measurements {
     record Throughput(double callsPerSecond, double cpuMicrosPerCall, long errors) {
     }
 
-    /** Prints where the CPU of each throughput measurement went, by kind of thread. */
-    static final boolean BY_THREAD = Boolean.getBoolean("benchmark.cpuByThread");
-
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -57,6 +54,14 @@ final class Measurements {
 
     /** Calls from {@code callers} threads for {@code duration}, each as fast as it can. */
     static Throughput concurrent(Call call, int callers, Duration duration) throws InterruptedException {
+        return concurrent(call, callers, duration, null);
+    }
+
+    /**
+     * As {@link #concurrent(Call, int, Duration)}; with a {@code label}, also prints where the
+     * process's CPU went during the measurement, by kind of thread.
+     */
+    static Throughput concurrent(Call call, int callers, Duration duration, String label) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -77,14 +82,15 @@ final class Measurements {
         }
         long t0 = System.nanoTime();
         long cpu0 = OS.getProcessCpuTime();
-        ThreadCpu threadsBefore = BY_THREAD ? ThreadCpu.snapshot() : null;
+        ThreadCpu threadsBefore = label != null ? ThreadCpu.snapshot() : null;
         threads.forEach(Thread::start);
         Thread.sleep(duration.toMillis());
         long counted = done.get();
         long elapsed = System.nanoTime() - t0;
         long cpu = OS.getProcessCpuTime() - cpu0;
         if (threadsBefore != null && counted > 0) {
-            System.out.printf("CPU by thread, %d callers, %.0f µs/call in all:%n%s", callers, cpu / 1_000.0 / counted,
+            System.out.printf("CPU by thread, %s, %d callers, %.0f µs/call in all:%n%s", label, callers,
+                    cpu / 1_000.0 / counted,
                     ThreadCpu.snapshot().since(threadsBefore, counted, 14));
         }
         running.set(false);

@@ -35,6 +35,7 @@ import java.util.Locale;
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark                # full run, ~4 min
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --short        # proves it runs, ~30 s
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --only ferry   # one side, to profile it
+ * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --cpu-by-thread  # where each side's CPU goes
  * </pre>
  *
  * Both sides send the same bytes (the raw side sends Ferry's encoded request frame and answers
@@ -117,13 +118,13 @@ public final class RocketMqBenchmark {
                             Measurements.Throughput r = null;
                             Measurements.Throughput f = null;
                             if (rawFirst && sides.raw()) {
-                                r = Measurements.concurrent(raw, callers, settings.perPoint());
+                                r = Measurements.concurrent(raw, callers, settings.perPoint(), settings.cpuByThread() ? "raw" : null);
                             }
                             if (sides.ferry()) {
-                                f = Measurements.concurrent(ferry, callers, settings.perPoint());
+                                f = Measurements.concurrent(ferry, callers, settings.perPoint(), settings.cpuByThread() ? "ferry" : null);
                             }
                             if (!rawFirst && sides.raw()) {
-                                r = Measurements.concurrent(raw, callers, settings.perPoint());
+                                r = Measurements.concurrent(raw, callers, settings.perPoint(), settings.cpuByThread() ? "raw" : null);
                             }
                             rawFirst = !rawFirst;
                             rawCalls[round] = r == null ? NaN : r.callsPerSecond();

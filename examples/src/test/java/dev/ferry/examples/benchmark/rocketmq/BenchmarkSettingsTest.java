@@ -30,6 +30,8 @@ class BenchmarkSettingsTest {
         assertEquals(BenchmarkSettings.SHORT.sequential(), s.sequential());
         assertEquals(BenchmarkSettings.Sides.RAW, BenchmarkSettings.parse(new String[] {"--only", "raw", "--short"}).sides(),
                 "--short keeps the side chosen before it");
+        assertTrue(BenchmarkSettings.parse(new String[] {"--cpu-by-thread", "--short"}).cpuByThread());
+        assertEquals(false, BenchmarkSettings.parse(new String[] {"--short"}).cpuByThread());
     }
 
     @Test
