@@ -13,6 +13,7 @@ import dev.ferry.api.spi.Request;
 import dev.ferry.api.spi.Response;
 import dev.ferry.core.codec.FrameHeader;
 import dev.ferry.core.invocation.RpcInvocation;
+import dev.ferry.core.transport.PendingCalls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -28,7 +29,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.Timer;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ import java.util.function.Function;
  *
  * <p>No thread waits per call: requests are encoded on the caller's thread and written in
  * batches by the connection's event loop ({@link WriteQueue}); replies complete their futures on
- * the event loop; timeouts run on a timer wheel.
+ * the event loop; timeouts run on the shared timer wheel ({@link PendingCalls}).
  */
 final class DubboClient {
 
@@ -69,7 +69,6 @@ final class DubboClient {
     private final byte heartbeatSerializationId;
     private final Bootstrap bootstrap;
     private final EventLoopGroup group;
-    private final Timer timer;
     private final java.util.concurrent.Executor replyDecoder;
     private final Slot[] slots;
     private final AtomicInteger turn = new AtomicInteger();
@@ -80,14 +79,13 @@ final class DubboClient {
     private volatile boolean closed;
 
     DubboClient(Endpoint endpoint, DubboProtocolConfig config, Codec codec, Function<String, ClassAllowlist> allowlists,
-                byte heartbeatSerializationId, EventLoopGroup group, Timer timer, java.util.concurrent.Executor replyDecoder) {
+                byte heartbeatSerializationId, EventLoopGroup group, java.util.concurrent.Executor replyDecoder) {
         this.endpoint = endpoint;
         this.config = config;
         this.codec = codec;
         this.allowlists = allowlists;
         this.heartbeatSerializationId = heartbeatSerializationId;
         this.group = group;
-        this.timer = timer;
         this.replyDecoder = replyDecoder;
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -150,7 +148,7 @@ final class DubboClient {
                     "call " + RpcInvocation.describe(inv) + " to " + endpoint + " failed: " + e.getMessage(), e));
         }
         long id = ids.incrementAndGet();
-        CompletableFuture<Result> result = oneway ? new CompletableFuture<>() : conn.calls.register(id, inv);
+        CompletableFuture<Result> result = oneway ? new CompletableFuture<>() : conn.calls.register(id, inv, endpoint);
         Request request = Request.call(id, serializationId, !oneway, inv);
         ChannelFuture connected = conn.connectFuture;
         if (connected.isDone()) {
@@ -393,7 +391,7 @@ final class DubboClient {
 
     /** One physical connection attempt and the calls written to it. */
     private final class Connection {
-        final InFlightCalls calls = new InFlightCalls(endpoint, timer, allowlists);
+        final PendingCalls calls = new PendingCalls(allowlists);
         volatile ChannelFuture connectFuture;
         volatile WriteQueue writes;
         /** Set when the provider announced its shutdown. */

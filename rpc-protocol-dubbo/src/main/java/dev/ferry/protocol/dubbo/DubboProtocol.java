@@ -19,7 +19,6 @@ import dev.ferry.serialization.DefaultClassAllowlist;
 import dev.ferry.serialization.Serializations;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -76,7 +75,6 @@ public final class DubboProtocol implements Protocol {
 
     private EventLoopGroup bossGroup;    // guarded by this
     private EventLoopGroup ioGroup;      // guarded by this
-    private HashedWheelTimer timer;      // guarded by this
     private java.util.concurrent.ExecutorService replyDecoder; // guarded by this
     private DubboServer server;          // guarded by this
     private boolean closed;              // guarded by this
@@ -154,7 +152,7 @@ public final class DubboProtocol implements Protocol {
             client = clients.get(address.address());
             if (client == null) {
                 client = new DubboClient(address, config, codec, this::allowlist, defaultSerializationId, ensureIoGroup(),
-                        ensureTimer(), ensureReplyDecoder());
+                        ensureReplyDecoder());
                 clients.put(address.address(), client);
             }
             client.retain();
@@ -170,7 +168,6 @@ public final class DubboProtocol implements Protocol {
         List<DubboClient> cs;
         EventLoopGroup boss;
         EventLoopGroup io;
-        HashedWheelTimer t;
         java.util.concurrent.ExecutorService decoder;
         synchronized (this) {
             if (closed) {
@@ -182,7 +179,6 @@ public final class DubboProtocol implements Protocol {
             clients.clear();
             boss = bossGroup;
             io = ioGroup;
-            t = timer;
             decoder = replyDecoder;
         }
         if (s != null) {
@@ -204,9 +200,6 @@ public final class DubboProtocol implements Protocol {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (t != null) {
-            t.stop();
         }
     }
 
@@ -276,14 +269,6 @@ public final class DubboProtocol implements Protocol {
             ioGroup = new NioEventLoopGroup(config.ioThreads(), daemonThreads("ferry-dubbo-io"));
         }
         return ioGroup;
-    }
-
-    // Called with this locked. One timer thread per protocol runs every pending call's timeout.
-    private HashedWheelTimer ensureTimer() {
-        if (timer == null) {
-            timer = new HashedWheelTimer(daemonThreads("ferry-dubbo-timer"), 10, TimeUnit.MILLISECONDS, 512);
-        }
-        return timer;
     }
 
     // Called with this locked. Replies are decoded here rather than on the connection's one I/O
