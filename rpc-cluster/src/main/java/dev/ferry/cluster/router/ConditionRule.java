@@ -97,7 +97,7 @@ public record ConditionRule(String key, boolean force, boolean enabled, List<Con
                 throw new RuleSyntaxException("expected 'name: value' or a '- condition' item", n + 1, column, null);
             }
             String name = line.substring(0, colon).strip();
-            String value = unquote(line.substring(colon + 1).strip());
+            String value = RuleValues.unquote(line.substring(colon + 1).strip());
             inConditions = false;
             switch (name) {
                 case "conditions" -> {
@@ -113,9 +113,9 @@ public record ConditionRule(String key, boolean force, boolean enabled, List<Con
                     }
                     application = value.equals("application");
                 }
-                case "force" -> force = bool(value, name, n + 1, column);
-                case "enabled" -> enabled = bool(value, name, n + 1, column);
-                case "runtime" -> bool(value, name, n + 1, column);
+                case "force" -> force = RuleValues.bool(value, name, n + 1, column);
+                case "enabled" -> enabled = RuleValues.bool(value, name, n + 1, column);
+                case "runtime" -> RuleValues.bool(value, name, n + 1, column);
                 case "priority", "configVersion" -> {
                     // Accepted for compatibility with Dubbo rules; no effect here.
                 }
@@ -127,23 +127,6 @@ public record ConditionRule(String key, boolean force, boolean enabled, List<Con
         }
         // An application-scoped rule is for every service this consumer calls.
         return new ConditionRule(application ? "" : key, force, enabled, conditions);
-    }
-
-    private static boolean bool(String value, String name, int line, int column) {
-        if (value.equals("true")) {
-            return true;
-        }
-        if (value.equals("false")) {
-            return false;
-        }
-        throw new RuleSyntaxException(name + " must be true or false, was '" + value + "'", line, column, null);
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
     }
 
     /** Whether this rule is for {@code serviceKey} (its {@code toString()}) with interface {@code interfaceName}. */

@@ -85,4 +85,58 @@ class TagRouterTest {
         assertSame(plain, router.route(plain, tagged("")));
         assertTrue(router.route(List.of(), tagged("gray")).isEmpty());
     }
+
+    // ---------------------------------------------------------------- dynamic rules
+
+    @Test
+    void aRuleTagsInstancesByAddressOverTheirOwnTags() {
+        router.setServiceRule(FakeInvoker.KEY, """
+                tags:
+                  - name: gray
+                    addresses: [plain1:20880]
+                  - name: green
+                    addresses:
+                      - gray:20880
+                """);
+        assertEquals(List.of(plain1), router.route(all, tagged("gray")), "the rule's tag wins over the registered one");
+        assertEquals(List.of(gray), router.route(all, tagged("green")));
+        assertEquals(List.of(plain2), router.route(all, tagged("")), "untagged calls keep off every tagged instance");
+        assertEquals(List.of(blue), router.route(all, tagged("blue")), "instances the rule does not list keep their tag");
+    }
+
+    @Test
+    void aForcingRuleLeavesNothingForATagWithoutInstances() {
+        router.setServiceRule(FakeInvoker.KEY, "force: true\ntags:\n  - name: gray\n    addresses: [plain1:20880]\n");
+        assertEquals(List.of(), router.route(all, tagged("red")));
+        router.setServiceRule(FakeInvoker.KEY, "force: false\ntags:\n  - name: gray\n    addresses: [plain1:20880]\n");
+        assertEquals(List.of(plain2), router.route(all, tagged("red")), "falls back to untagged instances");
+    }
+
+    @Test
+    void aDisabledOrRemovedRuleLeavesTheRegisteredTags() {
+        String rule = "tags:\n  - name: gray\n    addresses: [plain1:20880]\n";
+        router.setServiceRule(FakeInvoker.KEY, "enabled: false\n" + rule);
+        assertEquals(List.of(gray), router.route(all, tagged("gray")));
+        router.setServiceRule(FakeInvoker.KEY, rule);
+        assertEquals(List.of(plain1), router.route(all, tagged("gray")));
+        router.setServiceRule(FakeInvoker.KEY, "");
+        assertEquals(List.of(gray), router.route(all, tagged("gray")));
+        assertTrue(router.rules().isEmpty());
+    }
+
+    @Test
+    void aRuleOfAnotherServiceDoesNotApply() {
+        router.setServiceRule(new dev.ferry.api.ServiceKey("other.Svc", "", ""),
+                "tags:\n  - name: gray\n    addresses: [plain1:20880]\n");
+        assertEquals(List.of(gray), router.route(all, tagged("gray")));
+    }
+
+    @Test
+    void aRuleThatDoesNotParseIsRefusedAndThePreviousOneStays() {
+        router.setServiceRule(FakeInvoker.KEY, "tags:\n  - name: gray\n    addresses: [plain1:20880]\n");
+        RuleSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(RuleSyntaxException.class,
+                () -> router.setServiceRule(FakeInvoker.KEY, "tags:\n  - name: gray\n    addresses: [plain1]\n"));
+        assertEquals(3, e.line());
+        assertEquals(List.of(plain1), router.route(all, tagged("gray")));
+    }
 }

@@ -24,8 +24,8 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Condition rules written to ZooKeeper reach running consumers' routers. */
-class DynamicConditionRuleTest {
+/** Condition and tag rules written to ZooKeeper reach running consumers' routers. */
+class DynamicRulesTest {
 
     public interface Who {
         String who();
@@ -132,5 +132,26 @@ class DynamicConditionRuleTest {
                 .putRule(new ServiceKey(Who.class.getName(), "", "2.0"), RuleKind.CONDITION, "=> port = 1");
         Thread.sleep(300);
         await("both providers answer", () -> answering(who, 40).equals(Set.of("a", "b")));
+    }
+
+    @Test
+    void tagRuleTagsAndUntagsInstancesAtRuntime() throws Exception {
+        provider("a");
+        int portB = provider("b");
+        ZookeeperRegistry consumerRegistry = ZookeeperRegistry.connect(zookeeper.getConnectString());
+        FerryBootstrap consumer = bootstrap(consumerRegistry, true);
+        Who plain = consumer.refer(ReferenceConfig.builder(Who.class).version("1.0").retries(0).build());
+        Who gray = consumer.refer(ReferenceConfig.builder(Who.class).version("1.0").retries(0)
+                .option(dev.ferry.api.CallOptions.TAG, "gray").build());
+        await("both providers answer", () -> answering(plain, 40).equals(Set.of("a", "b")));
+        assertEquals(Set.of("a", "b"), answering(gray, 40), "no instance is gray: gray calls fall back to all");
+
+        ZookeeperConfigStore ops = new ZookeeperConfigStore(consumerRegistry.connection());
+        ops.putRule(KEY, RuleKind.TAG, "tags:\n  - name: gray\n    addresses: [\"127.0.0.1:" + portB + "\"]\n");
+        await("b turns gray", () -> answering(gray, 20).equals(Set.of("b")));
+        assertEquals(Set.of("a"), answering(plain, 60), "untagged calls keep off the gray instance");
+
+        ops.removeRule(KEY, RuleKind.TAG);
+        await("without the rule b takes untagged calls again", () -> answering(plain, 40).equals(Set.of("a", "b")));
     }
 }
