@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -155,6 +156,7 @@ public final class DubboCodec implements Codec {
     }
 
     private int limitOf(Message message) {
+        Objects.requireNonNull(message, "message");
         int limit = payloadLimit;
         if (message instanceof Request req && !req.event()) {
             limit = Math.min(limit, callLimit(req.invocation()));
@@ -322,8 +324,8 @@ public final class DubboCodec implements Codec {
             throw new CodecException(badInput, "unknown or disabled serialization id " + serializationId,
                     id, request, twoWay, null);
         }
-        InputStream body = BoundedInputStream.markable(in, length);
         try {
+            InputStream body = BoundedInputStream.markable(in, length);
             if (request) {
                 return decodeRequest(body, length, serialization, context, id, serializationId, twoWay, event);
             }

@@ -78,6 +78,47 @@ class DubboCodecTest {
     }
 
     @Test
+    void arrayFormsWriteTheStreamFormsBytesUnderTheSameLimits() throws IOException {
+        Request request = Request.call(9, HESSIAN2, true, call("hello", new Class<?>[]{String.class}, "x"));
+        assertArrayEquals(encode(request), codec.encode(request));
+        Request decoded = (Request) codec.decode(new ByteArrayInputStream(codec.encode(request)), provider);
+        Response reply = Response.ok(9, HESSIAN2, Result.value("hi"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        codec.encodeReply(reply, decoded.invocation(), out);
+        assertArrayEquals(out.toByteArray(), codec.encodeReply(reply, decoded.invocation()));
+
+        Invocation big = call("hello", new Class<?>[]{String.class}, "x".repeat(70 * 1024));
+        CodecException e = assertThrows(CodecException.class, () -> codec.encode(Request.call(10, HESSIAN2, true, big)));
+        assertTrue(e.getMessage().contains("exceeds the payload limit"), e.getMessage());
+        byte[] refused = codec.encodeReply(Response.ok(9, HESSIAN2, Result.value("y".repeat(70 * 1024))),
+                decoded.invocation());
+        assertEquals(Code.SERVER_ERROR.status(), refused[3], "an over-limit reply becomes an error reply");
+        assertThrows(NullPointerException.class, () -> codec.encode((Message) null));
+    }
+
+    @Test
+    void aRequestOnAStreamThatCannotMarkDecodesAlike() throws IOException {
+        byte[] frame = encode(Request.call(11, HESSIAN2, true, call("find", new Class<?>[]{long.class}, 42L)));
+        java.io.InputStream unmarkable = new java.io.FilterInputStream(new ByteArrayInputStream(frame)) {
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
+        Request r = assertInstanceOf(Request.class, codec.decode(unmarkable, provider));
+        assertArrayEquals(new Object[]{42L}, r.invocation().arguments());
+        byte[] truncated = java.util.Arrays.copyOf(frame, frame.length - 3);
+        java.io.InputStream shortStream = new java.io.FilterInputStream(new ByteArrayInputStream(truncated)) {
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
+        CodecException e = assertThrows(CodecException.class, () -> codec.decode(shortStream, provider));
+        assertEquals(Code.BAD_REQUEST, e.code());
+    }
+
+    @Test
     void requestRoundTripKeepsKeyArgumentsAttachmentsAndTimeout() throws IOException {
         Invocation sent = call("find", new Class<?>[]{long.class}, 42L);
         Message m = codec.decode(new ByteArrayInputStream(encode(Request.call(7, HESSIAN2, true, sent))), provider);

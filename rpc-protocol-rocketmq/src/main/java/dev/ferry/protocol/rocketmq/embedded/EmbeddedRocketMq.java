@@ -560,9 +560,15 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * back to the start, on every running broker: the group's next consumer receives every stored
      * message again, as after a consumer that died before its acknowledgements were stored. Call
      * it while no consumer of the group is online (an online one would store its own offsets over
-     * these).
+     * these). A topic no running broker has changes nothing.
+     *
+     * @throws IllegalArgumentException if the group or the topic is null or blank
      */
     public void rewindConsumerGroup(String group, String topic) {
+        if (group == null || group.isBlank() || topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("a consumer group and a topic are needed, got '" + group + "', '"
+                    + topic + "'");
+        }
         for (BrokerController b : runningBrokers()) {
             TopicConfig config = b.getTopicConfigManager().selectTopicConfig(topic);
             if (config == null) {
