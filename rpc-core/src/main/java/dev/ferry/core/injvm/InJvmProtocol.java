@@ -12,6 +12,7 @@ import dev.ferry.api.spi.Exporter;
 import dev.ferry.api.spi.Extension;
 import dev.ferry.api.spi.Protocol;
 import dev.ferry.core.invocation.RpcInvocation;
+import dev.ferry.core.invoker.InstanceInvoker;
 
 import java.util.List;
 import java.util.Map;
@@ -52,22 +53,7 @@ public final class InJvmProtocol implements Protocol {
 
     @Override
     public Invoker refer(Class<?> type, ServiceKey key, Endpoint endpoint) {
-        return new Invoker() {
-            @Override
-            public Class<?> type() {
-                return type;
-            }
-
-            @Override
-            public ServiceKey serviceKey() {
-                return key;
-            }
-
-            @Override
-            public Endpoint endpoint() {
-                return LOCAL;
-            }
-
+        return new InstanceInvoker(type, key, LOCAL) {
             @Override
             public CompletableFuture<Result> invoke(Invocation invocation) {
                 Invoker target = exported.get(key);

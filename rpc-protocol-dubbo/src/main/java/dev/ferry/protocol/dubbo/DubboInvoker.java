@@ -3,7 +3,7 @@ package dev.ferry.protocol.dubbo;
 import dev.ferry.api.CallOptions;
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;
-import dev.ferry.api.Invoker;
+import dev.ferry.core.invoker.InstanceInvoker;
 import dev.ferry.api.Result;
 import dev.ferry.api.RpcException;
 import dev.ferry.api.RpcException.Code;
@@ -18,11 +18,8 @@ import java.util.function.ToIntFunction;
  * A consumer's invoker for one service at one provider address, sending over the address's
  * shared {@link DubboClient}.
  */
-final class DubboInvoker implements Invoker {
+final class DubboInvoker extends InstanceInvoker {
 
-    private final Class<?> type;
-    private final ServiceKey key;
-    private final Endpoint endpoint;
     private final DubboClient client;
     private final ToIntFunction<String> serializationIds;
     private final Runnable onClose;
@@ -34,27 +31,10 @@ final class DubboInvoker implements Invoker {
      */
     DubboInvoker(Class<?> type, ServiceKey key, Endpoint endpoint, DubboClient client,
                  ToIntFunction<String> serializationIds, Runnable onClose) {
-        this.type = type;
-        this.key = key;
-        this.endpoint = endpoint;
+        super(type, key, endpoint);
         this.client = client;
         this.serializationIds = serializationIds;
         this.onClose = onClose;
-    }
-
-    @Override
-    public Class<?> type() {
-        return type;
-    }
-
-    @Override
-    public ServiceKey serviceKey() {
-        return key;
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
     }
 
     @Override
@@ -86,10 +66,5 @@ final class DubboInvoker implements Invoker {
         if (closed.compareAndSet(false, true)) {
             onClose.run();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "DubboInvoker{" + key + " -> " + endpoint + "}";
     }
 }

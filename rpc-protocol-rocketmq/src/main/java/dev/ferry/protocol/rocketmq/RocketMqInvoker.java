@@ -3,7 +3,7 @@ package dev.ferry.protocol.rocketmq;
 import dev.ferry.api.CallOptions;
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;
-import dev.ferry.api.Invoker;
+import dev.ferry.core.invoker.InstanceInvoker;
 import dev.ferry.api.Result;
 import dev.ferry.api.RpcException;
 import dev.ferry.api.RpcException.Code;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * provider is online, else to the untagged providers (Dubbo's non-forced tag semantics); an
  * untagged call goes to the untagged providers only.
  */
-final class RocketMqInvoker implements Invoker {
+final class RocketMqInvoker extends InstanceInvoker {
 
     /** Endpoint parameter naming the broker an invoker sends to. */
     static final String BROKER = "broker";
@@ -44,9 +44,6 @@ final class RocketMqInvoker implements Invoker {
     /** Dubbo's attachment forcing a call's tag: no fallback to untagged providers. */
     static final String FORCE_TAG_ATTACHMENT = "dubbo.force.tag";
 
-    private final Class<?> type;
-    private final ServiceKey key;
-    private final Endpoint endpoint;
     private final String topic;
     /** The service key as text, as every request message carries it. */
     private final String service;
@@ -59,9 +56,7 @@ final class RocketMqInvoker implements Invoker {
 
     RocketMqInvoker(Class<?> type, ServiceKey key, Endpoint endpoint, Serializations serializations,
                     RocketMqRequester requester, TopicRoutes routes) {
-        this.type = type;
-        this.key = key;
-        this.endpoint = endpoint;
+        super(type, key, endpoint);
         this.topic = TopicNames.topic(key);
         this.service = key.toString();
         String b = endpoint.parameter(BROKER, "");
@@ -69,21 +64,6 @@ final class RocketMqInvoker implements Invoker {
         this.serializations = serializations;
         this.requester = requester;
         this.routes = routes;
-    }
-
-    @Override
-    public Class<?> type() {
-        return type;
-    }
-
-    @Override
-    public ServiceKey serviceKey() {
-        return key;
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
     }
 
     @Override
@@ -119,14 +99,14 @@ final class RocketMqInvoker implements Invoker {
         }
         String messageTag = TopicNames.UNTAGGED;
         if (!requestedTag.isEmpty()) {
-            if (routes.hasConsumers(topic, TopicNames.providerGroup(key, requestedTag))) {
+            if (routes.hasConsumers(topic, TopicNames.providerGroup(serviceKey(), requestedTag))) {
                 messageTag = requestedTag;
             } else if (forced(inv)) {
                 return failed(Code.SERVICE_NOT_FOUND, inv, "no provider tagged '" + requestedTag
                         + "' is online and the call forces its tag");
             }
         }
-        return requester.send(queue, messageTag, requestedTag, inv, endpoint, service, serialization.id());
+        return requester.send(queue, messageTag, requestedTag, inv, endpoint(), service, serialization.id());
     }
 
     /** The routing tag of a call: its option, else its {@code dubbo.tag} attachment, else empty. */
@@ -175,7 +155,7 @@ final class RocketMqInvoker implements Invoker {
 
     private CompletableFuture<Result> failed(Code code, Invocation inv, String why) {
         return CompletableFuture.failedFuture(new RpcException(code,
-                "call " + RpcInvocation.describe(inv) + " to " + endpoint + " failed: " + why));
+                "call " + RpcInvocation.describe(inv) + " to " + endpoint() + " failed: " + why));
     }
 
     /**
@@ -198,10 +178,5 @@ final class RocketMqInvoker implements Invoker {
     @Override
     public void close() {
         closed = true;
-    }
-
-    @Override
-    public String toString() {
-        return "RocketMqInvoker{" + key + " via " + endpoint + "}";
     }
 }
