@@ -2,18 +2,19 @@ package dev.ferry.core.provider;
 
 import dev.ferry.api.Endpoint;
 import dev.ferry.api.Invocation;
-import dev.ferry.api.Invoker;
 import dev.ferry.api.Result;
 import dev.ferry.api.RpcException;
 import dev.ferry.api.RpcException.Code;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.core.codec.TypeDescriptors;
+import dev.ferry.core.invoker.InstanceInvoker;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,25 +27,18 @@ import java.util.concurrent.CompletionStage;
  * when its stage does, holding no thread meanwhile; an exception the method throws becomes a
  * {@link Result#exception} for the caller.
  */
-public final class ServiceInvoker implements Invoker {
+public final class ServiceInvoker extends InstanceInvoker {
 
-    private final Class<?> type;
-    private final ServiceKey key;
+    private static final Endpoint LOCAL = new Endpoint("local", "localhost", 0);
+
     private final Object implementation;
     private final Map<String, Target> byKey = new HashMap<>();
-    private final Endpoint endpoint;
+    /** The methods by name, overloads side by side: a call finds its target without building text. */
+    private final Map<String, Target[]> byName = new HashMap<>();
 
     public <T> ServiceInvoker(Class<T> type, ServiceKey key, T implementation) {
-        if (!type.isInterface()) {
-            throw new IllegalArgumentException(type.getName() + " is not an interface");
-        }
-        if (!type.isInstance(implementation)) {
-            throw new IllegalArgumentException(implementation.getClass().getName() + " does not implement " + type.getName());
-        }
-        this.type = type;
-        this.key = key;
+        super(checked(type, implementation), key, LOCAL);
         this.implementation = implementation;
-        this.endpoint = new Endpoint("local", "localhost", 0);
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         for (Method m : type.getMethods()) {
             if (Modifier.isStatic(m.getModifiers())) {
@@ -52,8 +46,24 @@ public final class ServiceInvoker implements Invoker {
             }
             MethodHandle h = handle(lookup, m).asSpreader(1, Object[].class, m.getParameterCount())
                     .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
-            byKey.put(TypeDescriptors.methodKey(m), new Target(m, h));
+            Target target = new Target(m, h);
+            byKey.put(TypeDescriptors.methodKey(m), target);
+            byName.merge(m.getName(), new Target[] {target}, (a, b) -> {
+                Target[] both = Arrays.copyOf(a, a.length + b.length);
+                System.arraycopy(b, 0, both, a.length, b.length);
+                return both;
+            });
         }
+    }
+
+    private static <T> Class<T> checked(Class<T> type, T implementation) {
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type.getName() + " is not an interface");
+        }
+        if (!type.isInstance(implementation)) {
+            throw new IllegalArgumentException(implementation.getClass().getName() + " does not implement " + type.getName());
+        }
+        return type;
     }
 
     /** The interface method a request names, or null. */
@@ -63,27 +73,11 @@ public final class ServiceInvoker implements Invoker {
     }
 
     @Override
-    public Class<?> type() {
-        return type;
-    }
-
-    @Override
-    public ServiceKey serviceKey() {
-        return key;
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    @Override
     public CompletableFuture<Result> invoke(Invocation invocation) {
-        Target target = byKey.get(TypeDescriptors.methodKey(invocation.methodName(),
-                TypeDescriptors.of(invocation.parameterTypes())));
+        Target target = target(invocation.methodName(), invocation.parameterTypes());
         if (target == null) {
             return CompletableFuture.failedFuture(new RpcException(Code.SERVICE_NOT_FOUND,
-                    "service " + key + " has no method " + invocation.methodName()
+                    "service " + serviceKey() + " has no method " + invocation.methodName()
                             + TypeDescriptors.of(invocation.parameterTypes())));
         }
         Object returned;
@@ -104,7 +98,20 @@ public final class ServiceInvoker implements Invoker {
 
     @Override
     public String toString() {
-        return "ServiceInvoker{" + key + " -> " + implementation.getClass().getName() + "}";
+        return "ServiceInvoker{" + serviceKey() + " -> " + implementation.getClass().getName() + "}";
+    }
+
+    /** By the parameter classes themselves, else by their names (classes of another loader). */
+    private Target target(String name, Class<?>[] parameterTypes) {
+        Target[] overloads = byName.get(name);
+        if (overloads != null) {
+            for (Target t : overloads) {
+                if (Arrays.equals(t.parameterTypes, parameterTypes)) {
+                    return t;
+                }
+            }
+        }
+        return byKey.get(TypeDescriptors.methodKey(name, TypeDescriptors.of(parameterTypes)));
     }
 
     private static MethodHandle handle(MethodHandles.Lookup lookup, Method m) {
@@ -121,6 +128,9 @@ public final class ServiceInvoker implements Invoker {
         }
     }
 
-    private record Target(Method method, MethodHandle handle) {
+    private record Target(Method method, MethodHandle handle, Class<?>[] parameterTypes) {
+        Target(Method method, MethodHandle handle) {
+            this(method, handle, method.getParameterTypes());
+        }
     }
 }
