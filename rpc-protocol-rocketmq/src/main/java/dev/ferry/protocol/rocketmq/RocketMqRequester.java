@@ -13,6 +13,7 @@ import dev.ferry.api.spi.Response;
 import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.core.transport.PendingCalls;
+import dev.ferry.core.transport.Timeouts;
 import org.apache.rocketmq.client.exception.RequestTimeoutException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.RequestCallback;
@@ -26,7 +27,9 @@ import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The consumer side of the RocketMQ transport: sends a call as a request message to one queue
@@ -42,6 +45,12 @@ final class RocketMqRequester {
     private final RocketMqClient client;
     private final DubboCodec codec;
     private final PendingCalls pending;
+    // The request key of an attempt that failed, by invocation (by identity: invocations do not
+    // define equality): the next attempt of the same call (failover hands the same invocation to
+    // it) sends under the same key, so a provider that already ran the failed attempt answers
+    // from its memory instead of running the call again. Kept for the call's timeout, the time
+    // in which a retry follows; not in the call's attachments, which travel and may be copied.
+    private final Map<Invocation, String> retryKeys = new ConcurrentHashMap<>();
 
     RocketMqRequester(RocketMqClient client, DubboCodec codec, PendingCalls pending) {
         this.client = client;
@@ -71,11 +80,8 @@ final class RocketMqRequester {
                     + RpcInvocation.describe(inv) + " to " + endpoint + " failed before sending: cannot serialize the"
                     + " request: " + e, e));
         }
-        // A retry of a call (failover hands the same invocation to the next attempt) carries the
-        // key of the attempt that failed, so a provider that already ran that attempt answers
-        // from its memory instead of running the call again.
-        String requestKey = inv.attachments().get(RocketMqRequestKeys.ATTACHMENT) instanceof String retried
-                ? retried : client.instanceName() + ":" + id;
+        String retried = retryKeys.isEmpty() ? null : retryKeys.remove(inv);
+        String requestKey = retried != null ? retried : client.instanceName() + ":" + id;
         org.apache.rocketmq.common.message.Message msg =
                 new org.apache.rocketmq.common.message.Message(queue.getTopic(), messageTag, requestKey, body);
         msg.putUserProperty(MessageProperties.SERVICE, service);
@@ -99,7 +105,7 @@ final class RocketMqRequester {
             RpcException failure = error instanceof RpcException r ? r
                     : new RpcException(Code.CLIENT_ERROR, "call " + a.call() + " failed: " + error, error);
             if (failure.code() == Code.CLIENT_TIMEOUT || failure.code() == Code.CHANNEL_INACTIVE) {
-                a.keepKeyForRetry();
+                a.keepKeyForRetry(retryKeys);
             }
             if (failure.code() == Code.CLIENT_TIMEOUT && failure.getCause() == null) {
                 // PendingCalls' own timer: tell the caller whether the request was stored.
@@ -173,12 +179,12 @@ final class RocketMqRequester {
                 public void onException(Throwable e) {
                     client.routes().markFailed(a.queue.getBrokerName());
                     client.routes().refreshSoon(a.queue.getTopic());
-                    a.keepKeyForRetry();
+                    a.keepKeyForRetry(retryKeys);
                     done.completeExceptionally(sendFailed(a, e));
                 }
             }, a.timeout);
         } catch (Exception e) {
-            a.keepKeyForRetry();
+            a.keepKeyForRetry(retryKeys);
             done.completeExceptionally(sendFailed(a, e));
         }
         return done;
@@ -239,8 +245,9 @@ final class RocketMqRequester {
          * Lets the next attempt of this call (which the cluster strategy makes with the same
          * invocation, after this one failed) send under this attempt's request key.
          */
-        void keepKeyForRetry() {
-            inv.attachments().put(RocketMqRequestKeys.ATTACHMENT, requestKey);
+        void keepKeyForRetry(Map<Invocation, String> retryKeys) {
+            retryKeys.put(inv, requestKey);
+            Timeouts.schedule(() -> retryKeys.remove(inv, requestKey), Math.max(timeout, 1));
         }
     }
 }

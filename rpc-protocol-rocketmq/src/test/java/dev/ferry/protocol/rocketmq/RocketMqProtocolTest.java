@@ -113,6 +113,7 @@ class RocketMqProtocolTest {
         static final CountDownLatch AUDITED = new CountDownLatch(1);
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger balances = new AtomicInteger();
+        final AtomicInteger slowRuns = new AtomicInteger();
 
         @Override
         public Account open(String owner, long cents) {
@@ -135,6 +136,7 @@ class RocketMqProtocolTest {
 
         @Override
         public String slow(long millis) throws InterruptedException {
+            slowRuns.incrementAndGet();
             Thread.sleep(millis);
             return "slept " + millis;
         }
@@ -193,6 +195,22 @@ class RocketMqProtocolTest {
         assertEquals(org.apache.rocketmq.remoting.protocol.SerializeType.JSON, request.getSerializeTypeCurrentRPC());
         new BinaryHeaders().doBeforeRequest("127.0.0.1:1", request);
         assertEquals(org.apache.rocketmq.remoting.protocol.SerializeType.ROCKETMQ, request.getSerializeTypeCurrentRPC());
+    }
+
+    @Test
+    void aRetryAfterATimeoutGoesUnderTheFirstAttemptsKeyAndTheCallRunsOnce() throws Exception {
+        AccountsImpl impl = new AccountsImpl();
+        ferry.export(ServiceConfig.builder(Accounts.class, impl).version("1.0").protocol("rocketmq").build());
+        Accounts accounts = ferry.refer(ReferenceConfig.builder(Accounts.class).version("1.0").protocol("rocketmq")
+                .timeout(Duration.ofMillis(1_000)).retries(1).build());
+        // The first attempt times out while the call runs; the retry is the same request to the
+        // provider, which answers it when the first run ends instead of running it again.
+        assertEquals("slept 1500", accounts.slow(1_500));
+        assertEquals(1, impl.slowRuns.get());
+        RocketMqProviderStats stats = protocol.providerStats(new ServiceKey(Accounts.class.getName(), "", "1.0"))
+                .orElseThrow();
+        assertEquals(1, stats.executed());
+        assertEquals(1, stats.duplicates());
     }
 
     @Test
