@@ -17,4 +17,15 @@ public interface ObjectInput {
     byte readByte() throws IOException;
 
     int readInt() throws IOException;
+
+    /**
+     * Reads what follows under {@code allowlist} instead of the allowlist this input was made
+     * with, where the serialization can switch: a codec learns which service a request is for
+     * only from its first strings. Call it before reading any value but strings.
+     *
+     * @return false when this input cannot switch; the caller then reads again with a new input
+     */
+    default boolean useAllowlist(ClassAllowlist allowlist) {
+        return false;
+    }
 }

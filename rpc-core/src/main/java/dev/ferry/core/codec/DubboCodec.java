@@ -347,9 +347,10 @@ public final class DubboCodec implements Codec {
             return new Request(id, serializationId, twoWay, true, null, data);
         }
         // The allowlist that governs the arguments is the service's, known only once the header
-        // strings are read: read them with an input that allows nothing, then read the body again
-        // from its start with the service's own allowlist. That one is long-lived, so the
-        // serialization's reader state for it is built once, not per call.
+        // strings are read: read them with an input that allows nothing, then go on under the
+        // service's own allowlist (or, for a serialization that cannot switch, read the body again
+        // from its start with it). That allowlist is long-lived, so the serialization's reader
+        // state for it is built once, not per call.
         body.mark(length);
         ObjectInput header = serialization.deserialize(body, NOTHING);
         String callerVersion = header.readUTF();
@@ -379,10 +380,14 @@ public final class DubboCodec implements Codec {
             throw new CodecException(Code.BAD_REQUEST, "service " + path + " does not accept serialization id "
                     + serializationId, id, true, twoWay, null);
         }
-        body.reset();
-        ObjectInput in = serialization.deserialize(body, context.allowlist(path));
-        for (int i = 0; i < HEADER_STRINGS; i++) {
-            in.readUTF();
+        ClassAllowlist allowlist = context.allowlist(path);
+        ObjectInput in = header;
+        if (!header.useAllowlist(allowlist)) {
+            body.reset();
+            in = serialization.deserialize(body, allowlist);
+            for (int i = 0; i < HEADER_STRINGS; i++) {
+                in.readUTF();
+            }
         }
         Class<?>[] types = method.getParameterTypes();
         Type[] generic = method.getGenericParameterTypes();

@@ -10,6 +10,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Reads what {@link Fastjson2ObjectOutput} (or Apache Dubbo's {@code FastJson2ObjectOutput})
@@ -28,15 +30,26 @@ import java.lang.reflect.Type;
 final class Fastjson2ObjectInput implements ObjectInput {
 
     private final InputStream in;
-    private final AllowlistReaders readers;
+    private final Function<ClassAllowlist, AllowlistReaders> readersOf;
+    private AllowlistReaders readers;
     // Held strongly while reading: the reader state holds it weakly.
     @SuppressWarnings({"unused", "FieldCanBeLocal"})
-    private final ClassAllowlist allowlist;
+    private ClassAllowlist allowlist;
 
-    Fastjson2ObjectInput(InputStream in, AllowlistReaders readers, ClassAllowlist allowlist) {
+    /** @param readersOf the reader state of an allowlist (one per allowlist, cached) */
+    Fastjson2ObjectInput(InputStream in, Function<ClassAllowlist, AllowlistReaders> readersOf, ClassAllowlist allowlist) {
         this.in = in;
-        this.readers = readers;
+        this.readersOf = readersOf;
+        this.readers = readersOf.apply(allowlist);
         this.allowlist = allowlist;
+    }
+
+    /** Each value is a document of its own, read with the reader state current when it is read. */
+    @Override
+    public boolean useAllowlist(ClassAllowlist allowlist) {
+        this.readers = readersOf.apply(Objects.requireNonNull(allowlist, "allowlist"));
+        this.allowlist = allowlist;
+        return true;
     }
 
     @Override

@@ -74,7 +74,7 @@ public final class Fastjson2Serialization implements Serialization {
     public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(allowlist, "allowlist");
-        return new Fastjson2ObjectInput(in, readers.get(allowlist), allowlist);
+        return new Fastjson2ObjectInput(in, readers::get, allowlist);
     }
 
     private AllowlistReaders newReaders(ClassAllowlist allowlist) {

@@ -10,6 +10,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Reads as Apache Dubbo's {@code Hessian2ObjectInput} does ({@code readByte} is a hessian int
@@ -29,14 +31,18 @@ final class Hessian2ObjectInput implements ObjectInput {
 
     private final Hessian2Input in;
     private final EndTracking stream;
+    private final Function<ClassAllowlist, AllowlistSerializerFactory> factories;
     /** Held strongly while reading: the factory and its cache hold the allowlist only weakly. */
     @SuppressWarnings({"unused", "FieldCanBeLocal"})
-    private final ClassAllowlist allowlist;
+    private ClassAllowlist allowlist;
 
-    Hessian2ObjectInput(InputStream stream, AllowlistSerializerFactory factory, ClassAllowlist allowlist) {
+    /** @param factories the serializer factory of an allowlist (one per allowlist, cached) */
+    Hessian2ObjectInput(InputStream stream, Function<ClassAllowlist, AllowlistSerializerFactory> factories,
+                        ClassAllowlist allowlist) {
         this.stream = new EndTracking(stream);
         this.in = new Hessian2Input(this.stream);
-        this.in.setSerializerFactory(factory);
+        this.factories = factories;
+        this.in.setSerializerFactory(factories.apply(allowlist));
         this.allowlist = allowlist;
     }
 
@@ -83,6 +89,17 @@ final class Hessian2ObjectInput implements ObjectInput {
         } catch (Throwable t) {
             throw translate(t);
         }
+    }
+
+    /**
+     * Switches hessian-lite's serializer factory: types are resolved through the factory at the
+     * moment a value names them, and strings name none, so what was read before is unaffected.
+     */
+    @Override
+    public boolean useAllowlist(ClassAllowlist allowlist) {
+        in.setSerializerFactory(factories.apply(Objects.requireNonNull(allowlist, "allowlist")));
+        this.allowlist = allowlist;
+        return true;
     }
 
     private <T> T complete(T value) throws EOFException {

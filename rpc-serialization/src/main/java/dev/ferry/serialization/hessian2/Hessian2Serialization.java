@@ -82,7 +82,7 @@ public final class Hessian2Serialization implements Serialization {
     public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(allowlist, "allowlist");
-        return new Hessian2ObjectInput(in, inputFactories.get(allowlist), allowlist);
+        return new Hessian2ObjectInput(in, inputFactories::get, allowlist);
     }
 
     private AllowlistSerializerFactory newFactory(ClassAllowlist allowlist) {
