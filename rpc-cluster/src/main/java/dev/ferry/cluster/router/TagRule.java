@@ -67,7 +67,7 @@ public record TagRule(boolean force, boolean enabled, Map<String, String> tagsBy
         /** Column of the current tag item's dash, -1 outside a tag. */
         private int tagColumn = -1;
         private String tagName;
-                /** Whether the current tag's block list of addresses is open. */
+        /** Whether the current tag's block list of addresses is open. */
         private boolean inAddresses;
         private int tagLine;
 
