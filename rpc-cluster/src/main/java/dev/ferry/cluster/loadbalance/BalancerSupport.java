@@ -6,6 +6,7 @@ import dev.ferry.core.cluster.Weights;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 
 /** What the weighted balancers share: the random source, the wall clock for warm-up, a weighted pick. */
@@ -34,6 +35,34 @@ final class BalancerSupport {
 
     int weight(Invoker invoker) {
         return Weights.of(invoker.endpoint(), now());
+    }
+
+    /**
+     * One of the instances with the lowest {@code score}, ties broken at random by weight
+     * (warm-up included): what the balancers that rank instances by a statistic share.
+     */
+    Invoker lowest(List<Invoker> invokers, ToLongFunction<Invoker> score) {
+        int n = invokers.size();
+        if (n == 1) {
+            return invokers.get(0);
+        }
+        long lowest = Long.MAX_VALUE;
+        int count = 0;
+        int[] indexes = new int[n];
+        int[] weights = new int[n];
+        for (int i = 0; i < n; i++) {
+            Invoker invoker = invokers.get(i);
+            long s = score.applyAsLong(invoker);
+            weights[i] = weight(invoker);
+            if (s < lowest) {
+                lowest = s;
+                count = 0;
+            }
+            if (s == lowest) {
+                indexes[count++] = i;
+            }
+        }
+        return pick(invokers, indexes, count, weights);
     }
 
     /**

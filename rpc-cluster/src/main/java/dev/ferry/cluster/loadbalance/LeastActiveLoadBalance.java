@@ -37,26 +37,6 @@ public final class LeastActiveLoadBalance implements LoadBalance {
 
     @Override
     public Invoker select(List<Invoker> invokers, Invocation invocation) {
-        int n = invokers.size();
-        if (n == 1) {
-            return invokers.get(0);
-        }
-        int least = Integer.MAX_VALUE;
-        int count = 0;
-        int[] indexes = new int[n];
-        int[] weights = new int[n];
-        for (int i = 0; i < n; i++) {
-            Invoker invoker = invokers.get(i);
-            int active = stats.of(invoker, invocation).active();
-            weights[i] = support.weight(invoker);
-            if (active < least) {
-                least = active;
-                count = 0;
-            }
-            if (active == least) {
-                indexes[count++] = i;
-            }
-        }
-        return support.pick(invokers, indexes, count, weights);
+        return support.lowest(invokers, invoker -> stats.of(invoker, invocation).active());
     }
 }

@@ -40,32 +40,17 @@ public final class ShortestResponseLoadBalance implements LoadBalance {
 
     @Override
     public Invoker select(List<Invoker> invokers, Invocation invocation) {
-        int n = invokers.size();
-        if (n == 1) {
+        if (invokers.size() == 1) {
             return invokers.get(0);
         }
-        Duration window = invocation.options().get(ClusterOptions.SLIDE_WINDOW);
-        if (window == null || window.isNegative() || window.isZero()) {
-            window = ClusterOptions.SLIDE_WINDOW.defaultValue();
-        }
-        long shortest = Long.MAX_VALUE;
-        int count = 0;
-        int[] indexes = new int[n];
-        int[] weights = new int[n];
-        for (int i = 0; i < n; i++) {
-            Invoker invoker = invokers.get(i);
+        Duration configured = invocation.options().get(ClusterOptions.SLIDE_WINDOW);
+        Duration window = configured == null || configured.isNegative() || configured.isZero()
+                ? ClusterOptions.SLIDE_WINDOW.defaultValue() : configured;
+        return support.lowest(invokers, invoker -> {
             var s = stats.of(invoker, invocation);
             long average = s.averageSucceededNanos(window);
-            long estimate = average > Long.MAX_VALUE / (s.active() + 1L) ? Long.MAX_VALUE : average * (s.active() + 1L);
-            weights[i] = support.weight(invoker);
-            if (estimate < shortest) {
-                shortest = estimate;
-                count = 0;
-            }
-            if (estimate == shortest) {
-                indexes[count++] = i;
-            }
-        }
-        return support.pick(invokers, indexes, count, weights);
+            // The estimated wait: the average response time times the calls ahead, plus this one.
+            return average > Long.MAX_VALUE / (s.active() + 1L) ? Long.MAX_VALUE : average * (s.active() + 1L);
+        });
     }
 }
