@@ -114,23 +114,14 @@ enum JavaTimeHandle {
         @Override
         void writeFields(Object value, AbstractHessianOutput out) throws IOException {
             Instant instant = (Instant) value;
-            out.writeInt(instant.getNano());
-            out.writeLong(instant.getEpochSecond());
+            writeNanosAndSeconds(out, instant.getNano(), instant.getEpochSecond());
         }
 
         @Override
         Object read(AbstractHessianInput in, Object[] fields) throws IOException {
-            long seconds = 0;
-            int nanos = 0;
-            for (Object field : fields) {
-                switch (index(field)) {
-                    case 0 -> nanos = in.readInt();
-                    case 1 -> seconds = in.readLong();
-                    default -> in.readObject();
-                }
-            }
+            long[] secondsAndNanos = readSecondsAndNanos(in, fields);
             // As the handle resolves it: nanos is an adjustment, not range-checked.
-            return Instant.ofEpochSecond(seconds, nanos);
+            return Instant.ofEpochSecond(secondsAndNanos[0], secondsAndNanos[1]);
         }
     },
 
@@ -138,24 +129,35 @@ enum JavaTimeHandle {
         @Override
         void writeFields(Object value, AbstractHessianOutput out) throws IOException {
             Duration duration = (Duration) value;
-            out.writeInt(duration.getNano());
-            out.writeLong(duration.getSeconds());
+            writeNanosAndSeconds(out, duration.getNano(), duration.getSeconds());
         }
 
         @Override
         Object read(AbstractHessianInput in, Object[] fields) throws IOException {
-            long seconds = 0;
-            int nanos = 0;
-            for (Object field : fields) {
-                switch (index(field)) {
-                    case 0 -> nanos = in.readInt();
-                    case 1 -> seconds = in.readLong();
-                    default -> in.readObject();
-                }
-            }
-            return Duration.ofSeconds(seconds, nanos);
+            long[] secondsAndNanos = readSecondsAndNanos(in, fields);
+            return Duration.ofSeconds(secondsAndNanos[0], secondsAndNanos[1]);
         }
     };
+
+    /** The fields of a handle that holds an int {@code nanos} and a long {@code seconds}, in that order. */
+    private static void writeNanosAndSeconds(AbstractHessianOutput out, int nanos, long seconds) throws IOException {
+        out.writeInt(nanos);
+        out.writeLong(seconds);
+    }
+
+    /** {@code {seconds, nanos}} of a handle with fields {@code nanos} and {@code seconds}, in any order. */
+    private static long[] readSecondsAndNanos(AbstractHessianInput in, Object[] fields) throws IOException {
+        long seconds = 0;
+        int nanos = 0;
+        for (Object field : fields) {
+            switch (index(field)) {
+                case 0 -> nanos = in.readInt();
+                case 1 -> seconds = in.readLong();
+                default -> in.readObject();
+            }
+        }
+        return new long[] {seconds, nanos};
+    }
 
     private static final String PACKAGE = "com.alibaba.com.caucho.hessian.io.java8.";
     private static final Map<String, JavaTimeHandle> BY_NAME = byName();
