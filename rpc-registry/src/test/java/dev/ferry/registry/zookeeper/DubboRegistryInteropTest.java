@@ -6,16 +6,12 @@ import dev.ferry.core.bootstrap.FerryBootstrap;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.protocol.dubbo.DubboProtocol;
 import dev.ferry.protocol.dubbo.DubboProtocolConfig;
-import org.apache.curator.test.TestingServer;
 import org.apache.dubbo.config.ApplicationConfig;
 import org.apache.dubbo.config.ProtocolConfig;
 import org.apache.dubbo.config.ReferenceConfig;
 import org.apache.dubbo.config.RegistryConfig;
 import org.apache.dubbo.config.bootstrap.DubboBootstrap;
 import org.apache.dubbo.rpc.model.FrameworkModel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,10 +20,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,30 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value #HOST} from this module's test hosts file, because Dubbo rewrites 127.0.0.1.
  */
 @Timeout(120)
-class DubboRegistryInteropTest {
+class DubboRegistryInteropTest extends ZookeeperServerTest {
 
     private static final String HOST = "ferry-loopback";
     private static final String VERSION = "1.0";
-    private static TestingServer server;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     /** Ferry with default roots, so its entries are where Dubbo looks. */
     private ZookeeperRegistryConfig ferryConfig() {
@@ -79,7 +53,7 @@ class DubboRegistryInteropTest {
                 .unregisterGrace(Duration.ZERO)
                 .build();
         b.export(ServiceConfig.builder(Echo.class, new EchoImpl(name)).version(VERSION).build());
-        toClose.add(b);
+        closeAfter(b);
         return b;
     }
 
@@ -87,8 +61,8 @@ class DubboRegistryInteropTest {
     private DubboBootstrap dubbo(String application) {
         FrameworkModel framework = new FrameworkModel();
         DubboBootstrap bootstrap = DubboBootstrap.newInstance(framework);
-        toClose.add(framework::destroy);
-        toClose.add(bootstrap::stop);
+        closeAfter(framework::destroy);
+        closeAfter(bootstrap::stop);
         ApplicationConfig app = new ApplicationConfig(application);
         app.setQosEnable(false);
         app.setRegisterMode("interface");
@@ -157,7 +131,7 @@ class DubboRegistryInteropTest {
                 .registry(ZookeeperRegistry.connect(ferryConfig()))
                 .unregisterGrace(Duration.ZERO)
                 .build();
-        toClose.add(consumer);
+        closeAfter(consumer);
         Echo echo = consumer.refer(Nodes.reference());
         assertEquals("dubbo-provider:hello", echo.echo("hello"));
     }

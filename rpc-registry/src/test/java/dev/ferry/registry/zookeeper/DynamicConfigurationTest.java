@@ -3,15 +3,10 @@ package dev.ferry.registry.zookeeper;
 import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.DynamicConfiguration;
 import dev.ferry.api.spi.RuleKind;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Router rules written by an operator reach running consumers. */
-class DynamicConfigurationTest {
+class DynamicConfigurationTest extends ZookeeperServerTest {
 
     private static final ServiceKey KEY = new ServiceKey("a.b.Echo", "", "1.0");
     private static final String TAG_RULE = """
@@ -32,37 +27,17 @@ class DynamicConfigurationTest {
             """;
     private static final String CONDITION_RULE = "method = find => host != 10.0.0.7";
 
-    private static TestingServer server;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
     private ZookeeperRegistry registry;
     private ZookeeperConfigStore ops;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
 
     @BeforeEach
     void connect() {
         ZookeeperRegistryConfig config = ZkTestSupport.isolated(server.getConnectString());
         registry = ZookeeperRegistry.connect(config);
-        toClose.add(registry);
+        closeAfter(registry);
         ZookeeperConnection operator = ZookeeperConnection.open(config);
-        toClose.add(operator);
+        closeAfter(operator);
         ops = new ZookeeperConfigStore(operator);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
     }
 
     private static List<String> snapshot(List<String> l) {

@@ -1,9 +1,6 @@
 package dev.ferry.registry.zookeeper;
 
 import dev.ferry.core.bootstrap.FerryBootstrap;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A provider shutting down leaves the registry first, so callers move away without a failed call. */
-class GracefulShutdownTest {
-
-    private static TestingServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+class GracefulShutdownTest extends ZookeeperServerTest {
 
     /** One call's outcome: who answered, when it ended. */
     private record Call(long endedNanos, String who) {

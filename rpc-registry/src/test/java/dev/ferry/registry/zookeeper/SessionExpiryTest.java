@@ -5,15 +5,9 @@ import dev.ferry.api.ServiceKey;
 import dev.ferry.api.spi.RuleKind;
 import dev.ferry.registry.zookeeper.ZkTestSupport.Recorder;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,41 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** A ZooKeeper session ends on the server; providers and consumers carry on without a restart. */
-class SessionExpiryTest {
+class SessionExpiryTest extends ZookeeperServerTest {
 
     private static final ServiceKey KEY = new ServiceKey("a.b.Echo", "", "1.0");
-    private static TestingServer server;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private ZookeeperRegistryConfig config;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void isolate() {
-        config = ZkTestSupport.isolated(server.getConnectString());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ZookeeperRegistry registry() {
-        ZookeeperRegistry r = ZookeeperRegistry.connect(config);
-        toClose.add(r);
-        return r;
-    }
 
     @Test
     void aProviderReRegistersAfterItsSessionExpires() throws Exception {

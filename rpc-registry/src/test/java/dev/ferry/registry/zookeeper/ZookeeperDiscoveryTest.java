@@ -8,16 +8,10 @@ import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.registry.config.InstanceOverride;
 import dev.ferry.registry.metadata.MethodDescriptor;
 import dev.ferry.registry.metadata.ServiceMetadata;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,39 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ferry providers and consumers finding each other through ZooKeeper, end to end. */
-class ZookeeperDiscoveryTest {
+class ZookeeperDiscoveryTest extends ZookeeperServerTest {
 
     private static final ServiceKey KEY = new ServiceKey(Echo.class.getName(), "", Nodes.VERSION);
-    private static TestingServer server;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private ZookeeperRegistryConfig config;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void isolate() {
-        config = ZkTestSupport.isolated(server.getConnectString());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private Nodes.Provider provider(String name) {
         Nodes.Provider p = Nodes.provider(config, name, Duration.ZERO);
-        toClose.add(p);
+        closeAfter(p);
         return p;
     }
 
@@ -76,7 +44,7 @@ class ZookeeperDiscoveryTest {
         Endpoint b = provider("b").endpoint();
         ZookeeperRegistry consumerRegistry = ZookeeperRegistry.connect(config);
         FerryBootstrap consumer = Nodes.bootstrap(consumerRegistry, Duration.ZERO);
-        toClose.add(consumer);
+        closeAfter(consumer);
         Echo echo = consumer.refer(Nodes.reference());
 
         assertEquals(Set.of("a", "b"), answering(echo, 60), "both providers take calls");
@@ -151,7 +119,7 @@ class ZookeeperDiscoveryTest {
                     "garbage data".getBytes(StandardCharsets.UTF_8));
         }
         FerryBootstrap consumer = Nodes.bootstrap(ZookeeperRegistry.connect(config), Duration.ZERO);
-        toClose.add(consumer);
+        closeAfter(consumer);
         Echo echo = consumer.refer(ReferenceConfig.builder(Echo.class).version(Nodes.VERSION)
                 .retries(2).timeout(Duration.ofSeconds(5)).build());
         // The dead entry at port 1 is a valid address nobody serves: failover steps over it.

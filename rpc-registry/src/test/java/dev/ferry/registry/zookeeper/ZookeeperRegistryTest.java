@@ -5,18 +5,12 @@ import dev.ferry.api.ServiceKey;
 import dev.ferry.registry.config.InstanceOverride;
 import dev.ferry.registry.zookeeper.ZkTestSupport.Recorder;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,41 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registry against a real ZooKeeper server, without the rest of Ferry. */
-class ZookeeperRegistryTest {
+class ZookeeperRegistryTest extends ZookeeperServerTest {
 
     private static final ServiceKey KEY = new ServiceKey("a.b.Echo", "", "1.0");
-    private static TestingServer server;
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private ZookeeperRegistryConfig config;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void isolate() {
-        config = ZkTestSupport.isolated(server.getConnectString());
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ZookeeperRegistry registry() {
-        ZookeeperRegistry r = ZookeeperRegistry.connect(config);
-        toClose.add(r);
-        return r;
-    }
 
     @Test
     void consumersSeeProvidersComeAndGo() {
@@ -286,7 +248,7 @@ class ZookeeperRegistryTest {
     @Test
     void registriesOnASharedConnectionLeaveItOpen() {
         ZookeeperConnection shared = ZookeeperConnection.open(config);
-        toClose.add(shared);
+        closeAfter(shared);
         ZookeeperRegistry provider = ZookeeperRegistry.on(shared);
         ZookeeperRegistry consumer = registry();
         Endpoint a = new Endpoint("dubbo", "10.0.0.1", 20880);
