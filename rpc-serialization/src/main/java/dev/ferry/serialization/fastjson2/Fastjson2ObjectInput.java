@@ -5,6 +5,7 @@ import com.alibaba.fastjson2.JSONB;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.serialization.ClassRefusedException;
+import dev.ferry.serialization.ReadFailures;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -126,27 +127,6 @@ final class Fastjson2ObjectInput implements ObjectInput {
     }
 
     private static IOException translate(Throwable t) {
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ClassRefusedException refused) {
-                return refused;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        if (t instanceof IOException io) {
-            return io;
-        }
-        if (t instanceof StackOverflowError) {
-            return new IOException("fastjson2 input is nested too deeply to decode");
-        }
-        if (t instanceof RuntimeException || t instanceof LinkageError) {
-            // Malformed bytes, or an allowed class that fastjson2 cannot build.
-            return new IOException("malformed fastjson2 input: " + t, t);
-        }
-        if (t instanceof Error error) {
-            throw error;
-        }
-        return new IOException(t);
+        return ReadFailures.translate("fastjson2 input", t);
     }
 }

@@ -4,6 +4,7 @@ import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.serialization.ClassRefusedException;
+import dev.ferry.serialization.ReadFailures;
 
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -119,29 +120,7 @@ final class Hessian2ObjectInput implements ObjectInput {
     }
 
     private static IOException translate(Throwable t) {
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ClassRefusedException refused) {
-                return refused;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        if (t instanceof IOException io) {
-            return io;
-        }
-        if (t instanceof StackOverflowError) {
-            return new IOException("hessian2 input is nested too deeply to decode");
-        }
-        if (t instanceof RuntimeException || t instanceof LinkageError) {
-            // Malformed bytes (bad reference index, wrong tag for the expected type …) or an
-            // allowed class that fails to link; never rethrown unchecked into the codec.
-            return new IOException("malformed hessian2 input: " + t, t);
-        }
-        if (t instanceof Error error) {
-            throw error;
-        }
-        return new IOException(t);
+        return ReadFailures.translate("hessian2 input", t);
     }
 
     /** Remembers whether a read found the end of the stream. */

@@ -3,6 +3,7 @@ package dev.ferry.serialization.java;
 import dev.ferry.api.spi.ClassAllowlist;
 import dev.ferry.api.spi.ObjectInput;
 import dev.ferry.serialization.ClassRefusedException;
+import dev.ferry.serialization.ReadFailures;
 import dev.ferry.serialization.Primitives;
 
 import java.io.IOException;
@@ -86,13 +87,9 @@ final class JavaObjectInput implements ObjectInput {
     }
 
     private static IOException translate(Throwable t) {
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ClassRefusedException refused) {
-                return refused;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
+        ClassRefusedException refused = ReadFailures.refusal(t);
+        if (refused != null) {
+            return refused;
         }
         if (t instanceof InvalidClassException invalid && invalid.getMessage() != null
                 && invalid.getMessage().contains("filter status: REJECTED")) {
