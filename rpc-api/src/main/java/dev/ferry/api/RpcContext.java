@@ -77,8 +77,12 @@ public final class RpcContext {
     /** Removes and returns this thread's outgoing attachments; called once per call by the consumer chain. */
     public static Map<String, Object> takeAttachments() {
         Map<String, Object> m = OUTGOING.get();
-        OUTGOING.remove();
-        return m == null ? Map.of() : m;
+        if (m == null) {
+            return Map.of();
+        }
+        // Cleared, not removed: a removed thread-local is re-created by the next call's read.
+        OUTGOING.set(null);
+        return m;
     }
 
     /** Drops this thread's outgoing attachments. */
@@ -98,16 +102,14 @@ public final class RpcContext {
     }
 
     /**
-     * Makes {@code attachments} this thread's received attachments and returns the previous
-     * ones, which the caller restores when the call is served. Set by the provider chain.
+     * Makes {@code attachments} (a read-only view of them) this thread's received attachments
+     * and returns the previous ones, which the caller restores when the call is served. Set by
+     * the provider chain, with the attachments of the call it serves.
      */
     public static Map<String, Object> setReceivedAttachments(Map<String, Object> attachments) {
         Map<String, Object> previous = RECEIVED.get();
-        if (attachments == null || attachments.isEmpty()) {
-            RECEIVED.remove();
-        } else {
-            RECEIVED.set(Collections.unmodifiableMap(new HashMap<>(attachments)));
-        }
+        // Cleared, not removed: a removed thread-local is re-created by the next call's read.
+        RECEIVED.set(attachments == null || attachments.isEmpty() ? null : Collections.unmodifiableMap(attachments));
         return previous == null ? Map.of() : previous;
     }
 }

@@ -3,8 +3,11 @@ package dev.ferry.api.spi;
 import java.io.IOException;
 import java.lang.reflect.Type;
 
-/** Reads values written by the matching {@link ObjectOutput}. */
-public interface ObjectInput {
+/**
+ * Reads values written by the matching {@link ObjectOutput}: one input per message, closed when
+ * the message is read (or its reading failed).
+ */
+public interface ObjectInput extends AutoCloseable {
 
     /** Reads a value whose type the bytes name; refused classes fail before instantiation. */
     Object readObject() throws IOException;
@@ -27,5 +30,13 @@ public interface ObjectInput {
      */
     default boolean useAllowlist(ClassAllowlist allowlist) {
         return false;
+    }
+
+    /**
+     * Ends reading this message; the input may lend its buffers to the next one. Leaves the
+     * underlying stream open. Nothing may be read after it.
+     */
+    @Override
+    default void close() {
     }
 }

@@ -19,8 +19,6 @@ import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.serialization.Serializations;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +29,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Dubbo frame codec shared by both transports: a {@link FrameHeader} followed by the
@@ -76,7 +74,7 @@ public final class DubboCodec implements Codec {
     static final String VERSION = "version";
     static final String DUBBO = "dubbo";
     static final String TIMEOUT = "timeout";
-    private static final Set<String> PROTOCOL_KEYS = Set.of(PATH, INTERFACE, GROUP, VERSION, DUBBO, TIMEOUT);
+    private static final String[] PROTOCOL_KEYS = {PATH, INTERFACE, GROUP, VERSION, DUBBO, TIMEOUT};
 
     private static final String NO_VERSION = "0.0.0";
 
@@ -89,6 +87,8 @@ public final class DubboCodec implements Codec {
 
     private final Serializations serializations;
     private final int payloadLimit;
+    private final Map<Method, MethodShape> shapes = new ConcurrentHashMap<>();
+    private volatile RequestOptions lastOptions;
 
     public DubboCodec(Serializations serializations, int payloadLimit) {
         if (payloadLimit <= 0) {
@@ -275,6 +275,9 @@ public final class DubboCodec implements Codec {
      * versions) read response attachments; an empty or unparsable version does not.
      */
     static boolean supportsResponseAttachments(String version) {
+        if (DUBBO_VERSION.equals(version)) {
+            return true; // what Ferry and Dubbo 2.7 and later send
+        }
         if (version == null || version.isEmpty()) {
             return false;
         }
@@ -298,9 +301,7 @@ public final class DubboCodec implements Codec {
     @Override
     public Message decode(InputStream in, DecodeContext context) throws IOException {
         byte[] header = new byte[FrameHeader.LENGTH];
-        try {
-            new DataInputStream(in).readFully(header);
-        } catch (EOFException e) {
+        if (in.readNBytes(header, 0, FrameHeader.LENGTH) < FrameHeader.LENGTH) {
             throw CodecException.header("frame shorter than the " + FrameHeader.LENGTH + "-byte header");
         }
         if (header[0] != FrameHeader.MAGIC_HIGH || header[1] != FrameHeader.MAGIC_LOW) {
@@ -343,8 +344,9 @@ public final class DubboCodec implements Codec {
                                   long id, byte serializationId, boolean twoWay, boolean event) throws IOException {
         if (event) {
             // Heartbeats carry a null; nothing in an event needs a class instantiated.
-            Object data = serialization.deserialize(body, NOTHING).readObject();
-            return new Request(id, serializationId, twoWay, true, null, data);
+            try (ObjectInput in = serialization.deserialize(body, NOTHING)) {
+                return new Request(id, serializationId, twoWay, true, null, in.readObject());
+            }
         }
         // The allowlist that governs the arguments is the service's, known only once the header
         // strings are read: read them with an input that allows nothing, then go on under the
@@ -353,6 +355,16 @@ public final class DubboCodec implements Codec {
         // state for it is built once, not per call.
         body.mark(length);
         ObjectInput header = serialization.deserialize(body, NOTHING);
+        try {
+            return decodeCall(body, length, serialization, context, id, serializationId, twoWay, header);
+        } finally {
+            header.close();
+        }
+    }
+
+    /** A call's request body, its header strings read from {@code header}, which this may close. */
+    private Message decodeCall(InputStream body, int length, Serialization serialization, DecodeContext context,
+                               long id, byte serializationId, boolean twoWay, ObjectInput header) throws IOException {
         String callerVersion = header.readUTF();
         String path = header.readUTF();
         int serviceLimit = serviceLimit(context, path);
@@ -372,7 +384,8 @@ public final class DubboCodec implements Codec {
                     id, true, twoWay, null);
         }
         Method method = context.resolveMethod(path, methodName, descriptor == null ? "" : descriptor);
-        if (method == null) {
+        MethodShape shape = method == null ? null : shapes.computeIfAbsent(method, MethodShape::new);
+        if (shape == null) {
             throw new CodecException(Code.SERVICE_NOT_FOUND, "no service " + path + " with method " + methodName
                     + "(" + descriptor + ") is exported here", id, true, twoWay, null);
         }
@@ -381,40 +394,84 @@ public final class DubboCodec implements Codec {
                     + serializationId, id, true, twoWay, null);
         }
         ClassAllowlist allowlist = context.allowlist(path);
-        ObjectInput in = header;
-        if (!header.useAllowlist(allowlist)) {
-            body.reset();
-            in = serialization.deserialize(body, allowlist);
+        if (header.useAllowlist(allowlist)) {
+            return readCall(header, shape, path, version, methodName, callerVersion, serviceLimit, id, serializationId, twoWay);
+        }
+        header.close();
+        body.reset();
+        try (ObjectInput in = serialization.deserialize(body, allowlist)) {
             for (int i = 0; i < HEADER_STRINGS; i++) {
                 in.readUTF();
             }
+            return readCall(in, shape, path, version, methodName, callerVersion, serviceLimit, id, serializationId, twoWay);
         }
-        Class<?>[] types = method.getParameterTypes();
-        Type[] generic = method.getGenericParameterTypes();
+    }
+
+    /** A call's arguments and attachments, read under its service's allowlist. */
+    private Message readCall(ObjectInput in, MethodShape shape, String path, String version, String methodName,
+                             String callerVersion, int serviceLimit, long id, byte serializationId, boolean twoWay)
+            throws IOException {
+        Class<?>[] types = shape.parameterTypes;
         Object[] args = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
-            args[i] = in.readObject(types[i], generic[i]);
+            args[i] = in.readObject(types[i], shape.genericParameterTypes[i]);
         }
         Map<String, Object> attachments = readAttachments(in);
         String group = stringOf(attachments.get(GROUP));
-        // The reply is held to the same limit as the request (see encodeReply).
+        CallOptions options = requestOptions(serviceLimit, supportsResponseAttachments(callerVersion),
+                stringOf(attachments.get(TIMEOUT)));
+        for (String protocolKey : PROTOCOL_KEYS) {
+            attachments.remove(protocolKey);
+        }
+        ServiceKey key = new ServiceKey(path, group, version == null ? "" : version);
+        return Request.call(id, serializationId, twoWay,
+                new RpcInvocation(key, methodName, types, args, shape.returnType, attachments, options));
+    }
+
+    /**
+     * A decoded call's options: the reply is held to the same limit as the request (see
+     * encodeReply), and to the caller's ability to read response attachments; the caller's
+     * timeout is a deadline hint. Calls keep arriving with the same three, so the last
+     * options are reused while they match.
+     */
+    private CallOptions requestOptions(int serviceLimit, boolean responseAttachments, String timeout) {
+        RequestOptions last = lastOptions;
+        if (last != null && last.matches(serviceLimit, responseAttachments, timeout)) {
+            return last.options;
+        }
         CallOptions options = CallOptions.DEFAULT.with(CodecOptions.PAYLOAD_LIMIT, serviceLimit);
-        if (!supportsResponseAttachments(callerVersion)) {
+        if (!responseAttachments) {
             options = options.with(CodecOptions.RESPONSE_ATTACHMENTS, false);
         }
-        String timeout = stringOf(attachments.get(TIMEOUT));
         if (timeout != null) {
             try {
                 options = options.with(CallOptions.TIMEOUT, Duration.ofMillis(Long.parseLong(timeout.trim())));
-            } catch (NumberFormatException ignored) {
+            } catch (NumberFormatException | ArithmeticException ignored) {
                 // A peer's malformed timeout only loses the deadline hint.
             }
         }
-        attachments.keySet().removeAll(PROTOCOL_KEYS);
-        Type returnType = method.getGenericReturnType();
-        ServiceKey key = new ServiceKey(path, group, version == null ? "" : version);
-        return Request.call(id, serializationId, twoWay,
-                new RpcInvocation(key, methodName, types, args, returnType, attachments, options));
+        lastOptions = new RequestOptions(serviceLimit, responseAttachments, timeout, options);
+        return options;
+    }
+
+    /** The options of the last decoded call and what they were made from. */
+    private record RequestOptions(int serviceLimit, boolean responseAttachments, String timeout, CallOptions options) {
+        boolean matches(int limit, boolean attachments, String timeoutText) {
+            return serviceLimit == limit && responseAttachments == attachments && Objects.equals(timeout, timeoutText);
+        }
+    }
+
+    /** What decoding needs of a method, read once: {@link Method}'s getters copy their arrays on every call. */
+    private static final class MethodShape {
+        final Class<?>[] parameterTypes;
+        final Type[] genericParameterTypes;
+        final Type returnType;
+
+        MethodShape(Method m) {
+            this.parameterTypes = m.getParameterTypes();
+            this.genericParameterTypes = m.getGenericParameterTypes();
+            this.returnType = m.getGenericReturnType();
+        }
     }
 
     private int serviceLimit(DecodeContext context, String path) {
@@ -425,11 +482,16 @@ public final class DubboCodec implements Codec {
     private Message decodeResponse(InputStream body, int length, Serialization serialization, DecodeContext context,
                                    long id, byte serializationId, byte status, boolean event) throws IOException {
         if (event) {
-            serialization.deserialize(body, NOTHING).readObject();
+            try (ObjectInput in = serialization.deserialize(body, NOTHING)) {
+                in.readObject();
+            }
             return Response.event(id, serializationId);
         }
         if (status != Response.OK) {
-            String message = serialization.deserialize(body, NOTHING).readUTF();
+            String message;
+            try (ObjectInput in = serialization.deserialize(body, NOTHING)) {
+                message = in.readUTF();
+            }
             return new Response(id, serializationId, status, false, null, message == null ? "" : message);
         }
         Invocation call = context.pendingCall(id);
@@ -452,7 +514,12 @@ public final class DubboCodec implements Codec {
         if (allowlist == null) {
             allowlist = context.allowlist(call.serviceKey().interfaceName());
         }
-        ObjectInput in = serialization.deserialize(body, allowlist);
+        try (ObjectInput in = serialization.deserialize(body, allowlist)) {
+            return Response.ok(id, serializationId, readResult(in, call, id));
+        }
+    }
+
+    private static Result readResult(ObjectInput in, Invocation call, long id) throws IOException {
         byte type = in.readByte();
         Result result;
         switch (type) {
@@ -477,7 +544,7 @@ public final class DubboCodec implements Codec {
             attachments.remove(DUBBO);
             result.attachments().putAll(attachments);
         }
-        return Response.ok(id, serializationId, result);
+        return result;
     }
 
     private static Map<String, Object> readAttachments(ObjectInput in) throws IOException {

@@ -18,6 +18,7 @@ import dev.ferry.serialization.DefaultClassAllowlist;
 import dev.ferry.serialization.Serializations;
 
 import java.lang.reflect.Method;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +107,8 @@ public final class ExportedServices implements DecodeContext, PayloadLimits {
     @Override
     public Method resolveMethod(String interfaceName, String methodName, String parameterDescriptor) {
         InterfaceInfo info = interfaces.get(interfaceName);
-        return info == null ? null : info.methods.get(TypeDescriptors.methodKey(methodName, parameterDescriptor));
+        Map<String, Method> overloads = info == null || methodName == null ? null : info.methods.get(methodName);
+        return overloads == null || parameterDescriptor == null ? null : overloads.get(parameterDescriptor);
     }
 
     @Override
@@ -134,7 +136,7 @@ public final class ExportedServices implements DecodeContext, PayloadLimits {
 
     private record InterfaceInfo(Class<?> type, boolean[] accepted, Set<String> allowedClasses,
                                  Set<String> allowedPackages, int payloadLimit, ClassAllowlist allowlist,
-                                 Map<String, Method> methods) {
+                                 Map<String, Map<String, Method>> methods) {
 
         InterfaceInfo(Class<?> type, boolean[] accepted, Set<String> allowedClasses, Set<String> allowedPackages,
                       int payloadLimit) {
@@ -173,10 +175,12 @@ public final class ExportedServices implements DecodeContext, PayloadLimits {
             return builder.build();
         }
 
-        private static Map<String, Method> methodsOf(Class<?> type) {
-            Map<String, Method> m = new ConcurrentHashMap<>();
+        /** By name, then parameter descriptor: a request's method is found without building text. */
+        private static Map<String, Map<String, Method>> methodsOf(Class<?> type) {
+            Map<String, Map<String, Method>> m = new HashMap<>();
             for (Method method : type.getMethods()) {
-                m.put(TypeDescriptors.methodKey(method), method);
+                m.computeIfAbsent(method.getName(), n -> new HashMap<>())
+                        .put(TypeDescriptors.of(method.getParameterTypes()), method);
             }
             return m;
         }

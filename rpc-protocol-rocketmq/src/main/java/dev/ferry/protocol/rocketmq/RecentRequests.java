@@ -31,27 +31,25 @@ final class RecentRequests {
     }
 
     /**
-     * Claims {@code key}: the first claim of a key gets an empty slot to complete with the
-     * encoded reply (null for a oneway call); later claims get the same slot, done or not.
-     * A key that cannot be remembered (blank, too long, a disabled window) gets a fresh slot
-     * every time.
+     * Claims {@code key}: the first claim of a key gets an empty slot, which its holder
+     * {@linkplain Claim#answer answers} with the encoded reply (null for a oneway call); later
+     * claims get the same slot, answered or not. A key that cannot be remembered (blank, too
+     * long, a disabled window) gets a fresh slot every time.
      */
     Claim claim(String key) {
         if (maxEntries == 0 || key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            return new Claim(true, new CompletableFuture<>());
+            return new Claim(true, new Entry(null));
         }
-        Entry created;
         synchronized (this) {
             Entry existing = entries.get(key);
             if (existing != null) {
-                return new Claim(false, existing.reply);
+                return new Claim(false, existing);
             }
-            created = new Entry(key);
+            Entry created = new Entry(key);
             entries.put(key, created);
             evict();
+            return new Claim(true, created);
         }
-        created.reply.whenComplete((reply, error) -> account(created, reply));
-        return new Claim(true, created.reply);
     }
 
     /** Forgets {@code key}, so a redelivery runs it: for a request that never ran. */
@@ -74,7 +72,7 @@ final class RecentRequests {
     }
 
     private void account(Entry e, byte[] reply) {
-        if (reply == null) {
+        if (reply == null || e.key == null) {
             return;
         }
         synchronized (this) {
@@ -97,17 +95,36 @@ final class RecentRequests {
         }
     }
 
-    /**
-     * The outcome of {@link #claim}.
-     *
-     * @param first true for the first claim of the key: its holder runs the request and
-     *              completes {@code reply}
-     * @param reply the encoded reply of the request (null when oneway or nothing to answer)
-     */
-    record Claim(boolean first, CompletableFuture<byte[]> reply) {
+    /** The outcome of {@link #claim}. */
+    final class Claim {
+        private final boolean first;
+        private final Entry entry;
+
+        private Claim(boolean first, Entry entry) {
+            this.first = first;
+            this.entry = entry;
+        }
+
+        /** True for the first claim of the key: its holder runs the request and answers it. */
+        boolean first() {
+            return first;
+        }
+
+        /** The encoded reply of the request, once answered (null when oneway or nothing to answer). */
+        CompletableFuture<byte[]> reply() {
+            return entry.reply;
+        }
+
+        /** Completes the reply (the first answer counts) and accounts its bytes against the bound. */
+        void answer(byte[] encoded) {
+            if (entry.reply.complete(encoded)) {
+                account(entry, encoded);
+            }
+        }
     }
 
     private static final class Entry {
+        /** Null for a request that is not remembered. */
         final String key;
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         long bytes;

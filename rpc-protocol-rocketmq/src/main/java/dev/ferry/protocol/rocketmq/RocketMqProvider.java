@@ -208,33 +208,33 @@ final class RocketMqProvider implements AutoCloseable {
             if (stored != null) {
                 recovered.incrementAndGet();
                 log.debug("request {} of {} was answered by an earlier provider; sending its stored reply", requestKey, key);
-                claim.reply().complete(stored);
+                claim.answer(stored);
                 return awaitAndReply(msg, claim.reply(), true, remaining, frameId);
             }
         }
-        return run(msg, requestKey, body, claim.reply(), twoWay, remaining);
+        return run(msg, requestKey, body, claim, twoWay, remaining);
     }
 
-    /** Runs a request seen for the first time; completes {@code slot} with its encoded reply. */
-    private ConsumeConcurrentlyStatus run(MessageExt msg, String requestKey, byte[] body, CompletableFuture<byte[]> slot,
+    /** Runs a request seen for the first time; answers {@code claim} with its encoded reply. */
+    private ConsumeConcurrentlyStatus run(MessageExt msg, String requestKey, byte[] body, RecentRequests.Claim claim,
                                           boolean twoWay, long remaining) {
         Message decoded;
         try {
             decoded = codec.decode(new ByteArrayInputStream(body), services);
         } catch (CodecException e) {
             log.warn("request {} on {} does not decode: {}", msg.getKeys(), topic, e.getMessage());
-            return refuse(msg, slot, e.requestId() != CodecException.UNKNOWN_ID && e.twoWay() ? e.requestId() : null,
+            return refuse(msg, claim, e.requestId() != CodecException.UNKNOWN_ID && e.twoWay() ? e.requestId() : null,
                     e.code(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             log.warn("request {} on {} does not decode: {}", msg.getKeys(), topic, e.toString());
-            return refuse(msg, slot, null, Code.BAD_REQUEST, e.toString());
+            return refuse(msg, claim, null, Code.BAD_REQUEST, e.toString());
         }
         if (!(decoded instanceof Request request) || request.event()) {
-            return refuse(msg, slot, null, Code.BAD_REQUEST, "not a call");
+            return refuse(msg, claim, null, Code.BAD_REQUEST, "not a call");
         }
         if (!key.equals(request.invocation().serviceKey())) {
             // The topic is the service's: a message naming another service is refused, not run.
-            return refuse(msg, slot, twoWay ? request.id() : null, Code.BAD_REQUEST, "a request for "
+            return refuse(msg, claim, twoWay ? request.id() : null, Code.BAD_REQUEST, "a request for "
                     + request.invocation().serviceKey() + " on the topic of " + key);
         }
         if (requestKey != null) {
@@ -248,10 +248,10 @@ final class RocketMqProvider implements AutoCloseable {
             response = CompletableFuture.completedFuture(Response.error(request.id(), request.serializationId(),
                     Code.SERVER_ERROR, "provider failed on " + key + ": " + e));
         }
-        response.whenComplete((r, e) -> slot.complete(!request.twoWay() ? null
+        response.whenComplete((r, e) -> claim.answer(!request.twoWay() ? null
                 : encodeReply(e == null ? r : Response.error(request.id(), request.serializationId(), Code.SERVER_ERROR,
                         String.valueOf(e)), request.invocation())));
-        return awaitAndReply(msg, slot, request.twoWay(), remaining, request.id());
+        return awaitAndReply(msg, claim.reply(), request.twoWay(), remaining, request.id());
     }
 
     /** A redelivered request: the first delivery's reply, once it exists. */
@@ -284,11 +284,11 @@ final class RocketMqProvider implements AutoCloseable {
     }
 
     /** Answers a message that is not a valid call (when the caller can be told) and forgets it. */
-    private ConsumeConcurrentlyStatus refuse(MessageExt msg, CompletableFuture<byte[]> slot, Long replyId, Code code,
+    private ConsumeConcurrentlyStatus refuse(MessageExt msg, RecentRequests.Claim claim, Long replyId, Code code,
                                              String why) {
         rejected.incrementAndGet();
         recent.forget(requestKey(msg));
-        slot.complete(null);
+        claim.answer(null);
         if (replyId != null) {
             byte serialization = (byte) (msg.getBody()[2] & FrameHeader.SERIALIZATION_MASK);
             byte[] reply = encodeReply(Response.error(replyId, serialization, code, why), null);

@@ -26,7 +26,7 @@ class RecentRequestsTest {
         assertFalse(again.first());
         assertSame(first.reply(), again.reply());
         assertFalse(again.reply().isDone(), "still running: the second claim waits for the first");
-        first.reply().complete(new byte[] {1, 2, 3});
+        first.answer(new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, again.reply().get(1, TimeUnit.SECONDS));
         assertEquals(3, recent.bytes());
     }
@@ -35,7 +35,7 @@ class RecentRequestsTest {
     void boundedByEntriesOldestFirst() {
         RecentRequests recent = new RecentRequests(3, 1 << 20);
         for (int i = 0; i < 5; i++) {
-            recent.claim("k" + i).reply().complete(new byte[10]);
+            recent.claim("k" + i).answer(new byte[10]);
         }
         assertEquals(3, recent.size());
         assertEquals(30, recent.bytes());
@@ -46,11 +46,11 @@ class RecentRequestsTest {
     @Test
     void boundedByReplyBytes() {
         RecentRequests recent = new RecentRequests(1000, 100);
-        recent.claim("a").reply().complete(new byte[60]);
-        recent.claim("b").reply().complete(new byte[60]);
+        recent.claim("a").answer(new byte[60]);
+        recent.claim("b").answer(new byte[60]);
         assertEquals(1, recent.size(), "a went to make room for b");
         assertEquals(60, recent.bytes());
-        recent.claim("huge").reply().complete(new byte[500]);
+        recent.claim("huge").answer(new byte[500]);
         assertEquals(1, recent.size(), "one reply larger than the bound still stays, alone");
         assertFalse(recent.claim("huge").first());
     }

@@ -12,6 +12,7 @@ import dev.ferry.serialization.AllowlistCache;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Hessian 2 on {@code org.apache.dubbo:hessian-lite}, byte-compatible with Apache Dubbo 3's
@@ -53,7 +54,10 @@ public final class Hessian2Serialization implements Serialization {
     private final ClassLoader classLoader;
     private final SerializerFactory outputFactory;
     private final ThreadLocal<Hessian2ObjectOutput.Reusable> writers;
+    private final ThreadLocal<Hessian2ObjectInput.Reusable> readers =
+            ThreadLocal.withInitial(Hessian2ObjectInput.Reusable::new);
     private final AllowlistCache<AllowlistSerializerFactory> inputFactories = new AllowlistCache<>(this::newFactory);
+    private final Function<ClassAllowlist, AllowlistSerializerFactory> inputFactory = inputFactories::get;
 
     /** Resolves classes through the context class loader (see the class comment). */
     public Hessian2Serialization() {
@@ -82,7 +86,14 @@ public final class Hessian2Serialization implements Serialization {
     public ObjectInput deserialize(InputStream in, ClassAllowlist allowlist) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(allowlist, "allowlist");
-        return new Hessian2ObjectInput(in, inputFactories::get, allowlist);
+        Hessian2ObjectInput.Reusable reader = readers.get();
+        if (!reader.free()) {
+            // Out with a message still being read, or spoilt by a failed read: the thread gets a
+            // new one, and the old one stays with its message.
+            reader = new Hessian2ObjectInput.Reusable();
+            readers.set(reader);
+        }
+        return new Hessian2ObjectInput(in, inputFactory, allowlist, reader);
     }
 
     private AllowlistSerializerFactory newFactory(ClassAllowlist allowlist) {
