@@ -104,7 +104,9 @@ public final class ExtensionRegistry {
     }
 
     private Map<String, Entry<?>> entries(Class<?> point) {
-        return byPoint.computeIfAbsent(point, this::load);
+        // Looked up per call (a load balancer by name): the loaded case allocates nothing.
+        Map<String, Entry<?>> loaded = byPoint.get(point);
+        return loaded != null ? loaded : byPoint.computeIfAbsent(point, this::load);
     }
 
     private Map<String, Entry<?>> load(Class<?> point) {
