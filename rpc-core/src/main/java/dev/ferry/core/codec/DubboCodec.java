@@ -555,13 +555,19 @@ public final class DubboCodec implements Codec {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException("attachments are a " + value.getClass().getName() + ", not a map");
         }
-        Map<String, Object> out = new HashMap<>(map.size() * 2);
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!(e.getKey() instanceof String k)) {
+        for (Object k : map.keySet()) {
+            if (!(k instanceof String)) {
                 throw new IOException("attachment key is not a string");
             }
-            out.put(k, e.getValue());
         }
+        if (map.getClass() == HashMap.class) {
+            // The map the serialization just built, with string keys only: ours to keep as it is.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> own = (Map<String, Object>) map;
+            return own;
+        }
+        Map<String, Object> out = new HashMap<>(map.size() * 2);
+        map.forEach((k, v) -> out.put((String) k, v));
         return out;
     }
 

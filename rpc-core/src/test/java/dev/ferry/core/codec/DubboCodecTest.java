@@ -356,4 +356,44 @@ class DubboCodecTest {
         assertEquals("hi", in.readObject(String.class, String.class));
         assertThrows(IOException.class, () -> in.readObject(Map.class, Map.class), "nothing follows the value");
     }
+
+    /** A request for {@code hello("x")} of the versionless Greeter whose attachments are {@code attachments}. */
+    private byte[] requestWithAttachments(Object attachments) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        dev.ferry.api.spi.ObjectOutput o = serializations.byId(HESSIAN2).serialize(body);
+        o.writeUTF(DubboCodec.DUBBO_VERSION);
+        o.writeUTF(Greeter.class.getName());
+        o.writeUTF("1.0");
+        o.writeUTF("hello");
+        o.writeUTF("Ljava/lang/String;");
+        o.writeObject("x");
+        o.writeObject(attachments);
+        o.flush();
+        byte[] payload = body.toByteArray();
+        byte[] frame = new byte[16 + payload.length];
+        frame[0] = (byte) 0xda;
+        frame[1] = (byte) 0xbb;
+        frame[2] = (byte) (0x80 | 0x40 | HESSIAN2);
+        DubboCodec.putLong(frame, 4, 78);
+        DubboCodec.putInt(frame, 12, payload.length);
+        System.arraycopy(payload, 0, frame, 16, payload.length);
+        return frame;
+    }
+
+    @Test
+    void attachmentsThatAreNotAMapOfStringKeysAreRefusedWithTheRequestId() throws IOException {
+        Map<Object, Object> numberKey = new java.util.HashMap<>(Map.of("group", "blue", 7, "seven"));
+        for (Object bad : List.of(numberKey, "not a map", List.of("group", "blue"))) {
+            CodecException e = assertThrows(CodecException.class,
+                    () -> codec.decode(new ByteArrayInputStream(requestWithAttachments(bad)), provider), bad.toString());
+            assertEquals(Code.BAD_REQUEST, e.code());
+            assertEquals(78, e.requestId());
+        }
+        // A map type other than HashMap is taken as a plain map of its entries.
+        Map<String, Object> sorted = new java.util.TreeMap<>(Map.of("group", "blue", "trace", "t-9"));
+        Request r = assertInstanceOf(Request.class,
+                codec.decode(new ByteArrayInputStream(requestWithAttachments(sorted)), provider));
+        assertEquals(Map.of("trace", "t-9"), r.invocation().attachments());
+        assertEquals(java.util.HashMap.class, r.invocation().attachments().getClass());
+    }
 }
