@@ -446,7 +446,7 @@ public final class DubboCodec implements Codec {
         if (timeout != null) {
             try {
                 options = options.with(CallOptions.TIMEOUT, Duration.ofMillis(Long.parseLong(timeout.trim())));
-            } catch (NumberFormatException | ArithmeticException ignored) {
+            } catch (NumberFormatException ignored) {
                 // A peer's malformed timeout only loses the deadline hint.
             }
         }

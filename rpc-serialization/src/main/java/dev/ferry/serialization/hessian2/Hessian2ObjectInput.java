@@ -30,6 +30,12 @@ import java.util.function.Function;
  */
 final class Hessian2ObjectInput implements ObjectInput {
 
+    /**
+     * Largest message after which a reader is lent again: reading a long string grows the
+     * reader's string buffer to its length for good, which a thread should not keep.
+     */
+    static final int REUSE_LIMIT = 64 * 1024;
+
     private final Hessian2Input in;
     private final EndTracking stream;
     private final Function<ClassAllowlist, AllowlistSerializerFactory> factories;
@@ -127,8 +133,8 @@ final class Hessian2ObjectInput implements ObjectInput {
 
     /**
      * Gives the thread's reader back for the next message, emptied of this one's references. A
-     * reader whose read failed may hold half-read state: it is dropped, and the thread gets a
-     * new one.
+     * reader whose read failed may hold half-read state, and one that read a large message may
+     * hold a large buffer: those are dropped, and the thread gets a new one.
      */
     @Override
     public void close() {
@@ -138,7 +144,7 @@ final class Hessian2ObjectInput implements ObjectInput {
             return;
         }
         borrowed = null;
-        if (failed) {
+        if (failed || stream.bytesRead > REUSE_LIMIT) {
             r.discard();
         } else {
             r.give();
@@ -229,6 +235,7 @@ final class Hessian2ObjectInput implements ObjectInput {
     private static final class EndTracking extends FilterInputStream {
 
         boolean reachedEnd;
+        long bytesRead;
 
         EndTracking(InputStream in) {
             super(in);
@@ -237,6 +244,7 @@ final class Hessian2ObjectInput implements ObjectInput {
         void open(InputStream message) {
             in = message;
             reachedEnd = false;
+            bytesRead = 0;
         }
 
         @Override
@@ -244,6 +252,8 @@ final class Hessian2ObjectInput implements ObjectInput {
             int b = super.read();
             if (b < 0) {
                 reachedEnd = true;
+            } else {
+                bytesRead++;
             }
             return b;
         }
@@ -253,6 +263,8 @@ final class Hessian2ObjectInput implements ObjectInput {
             int n = super.read(buffer, offset, length);
             if (n < 0 && length > 0) {
                 reachedEnd = true;
+            } else if (n > 0) {
+                bytesRead += n;
             }
             return n;
         }

@@ -126,4 +126,24 @@ class ReaderReuseTest {
             }
         }
     }
+
+    @Test
+    void aReaderThatReadALargeMessageIsNotLentAgain() throws IOException {
+        byte[] large = writeObject("x".repeat(Hessian2ObjectInput.REUSE_LIMIT + 1));
+        Hessian2ObjectInput.Reusable reader;
+        try (Hessian2ObjectInput in = open(large)) {
+            reader = in.borrowed();
+            assertEquals(Hessian2ObjectInput.REUSE_LIMIT + 1, ((String) in.readObject()).length());
+        }
+        Hessian2ObjectInput.Reusable next;
+        try (Hessian2ObjectInput in = open(writeObject("small"))) {
+            next = in.borrowed();
+            assertNotSame(reader, next, "its string buffer grew to the message's length: dropped");
+            assertEquals("small", in.readObject());
+        }
+        try (Hessian2ObjectInput in = open(writeObject("small again"))) {
+            assertSame(next, in.borrowed(), "a small message's reader is lent again");
+            assertEquals("small again", in.readObject());
+        }
+    }
 }
