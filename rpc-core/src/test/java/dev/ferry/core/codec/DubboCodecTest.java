@@ -332,14 +332,7 @@ class DubboCodecTest {
         o.writeObject("old");
         o.writeObject(new java.util.HashMap<>(Map.of("group", "blue")));
         o.flush();
-        byte[] payload = body.toByteArray();
-        byte[] frame = new byte[16 + payload.length];
-        frame[0] = (byte) 0xda;
-        frame[1] = (byte) 0xbb;
-        frame[2] = (byte) (0x80 | 0x40 | HESSIAN2);
-        DubboCodec.putLong(frame, 4, 77);
-        DubboCodec.putInt(frame, 12, payload.length);
-        System.arraycopy(payload, 0, frame, 16, payload.length);
+        byte[] frame = twoWayRequestFrame(77, body.toByteArray());
         ExportedServices unversioned = new ExportedServices(serializations);
         unversioned.add(new ServiceInvoker(Greeter.class, new ServiceKey(Greeter.class.getName(), "blue", ""), new GreeterImpl()),
                 new ExportOptions(List.of("hessian2"), "", 100));
@@ -369,12 +362,16 @@ class DubboCodecTest {
         o.writeObject("x");
         o.writeObject(attachments);
         o.flush();
-        byte[] payload = body.toByteArray();
+        return twoWayRequestFrame(78, body.toByteArray());
+    }
+
+    /** A two-way hessian2 request frame with request id {@code id} around {@code payload}. */
+    private static byte[] twoWayRequestFrame(long id, byte[] payload) {
         byte[] frame = new byte[16 + payload.length];
         frame[0] = (byte) 0xda;
         frame[1] = (byte) 0xbb;
         frame[2] = (byte) (0x80 | 0x40 | HESSIAN2);
-        DubboCodec.putLong(frame, 4, 78);
+        DubboCodec.putLong(frame, 4, id);
         DubboCodec.putInt(frame, 12, payload.length);
         System.arraycopy(payload, 0, frame, 16, payload.length);
         return frame;
