@@ -34,10 +34,17 @@ import java.util.Objects;
  *                           encoding (serialize type {@code ROCKETMQ}, read by every broker)
  *                           rather than the client default, JSON (default true: cheaper for
  *                           messages with properties); off for a proxy that reads JSON only
+ * @param busyPullPause      how long a provider waits before pulling a queue again, after a pull
+ *                           that returned requests, while it has fetched more requests than it
+ *                           has consume threads (default 1 ms; zero pulls again at once, as
+ *                           RocketMQ does). The requests that arrive meanwhile come in one pull
+ *                           instead of one pull each, and none of them waits longer, since all
+ *                           threads are busy; without such a backlog pulls are never paused
  */
 public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int consumeThreads, int payloadLimit,
                                      boolean createTopics, Duration discoveryInterval, int recentRequests,
-                                     long recentReplyBytes, Duration shutdownWait, boolean binaryHeaders) {
+                                     long recentReplyBytes, Duration shutdownWait, boolean binaryHeaders,
+                                     Duration busyPullPause) {
 
     public static final int DEFAULT_QUEUES = 4;
     public static final int DEFAULT_CONSUME_THREADS = 16;
@@ -46,6 +53,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
     public static final int DEFAULT_RECENT_REQUESTS = 10_000;
     public static final long DEFAULT_RECENT_REPLY_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_BUSY_PULL_PAUSE = Duration.ofMillis(1);
 
     public RocketMqProtocolConfig {
         Objects.requireNonNull(nameServer, "nameServer");
@@ -77,6 +85,12 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         Objects.requireNonNull(shutdownWait, "shutdownWait");
         if (shutdownWait.isNegative() || shutdownWait.toMinutes() > 10) {
             throw new IllegalArgumentException("shutdownWait must be 0..10 min: " + shutdownWait);
+        }
+        Objects.requireNonNull(busyPullPause, "busyPullPause");
+        // RocketMQ schedules pulls in whole milliseconds.
+        if (busyPullPause.isNegative() || busyPullPause.toMillis() > 1000
+                || busyPullPause.toNanos() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("busyPullPause must be 0..1000 ms in whole milliseconds: " + busyPullPause);
         }
     }
 
@@ -119,7 +133,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         return new Builder(nameServer).queuesPerTopic(queuesPerTopic).consumeThreads(consumeThreads)
                 .payloadLimit(payloadLimit).createTopics(createTopics).discoveryInterval(discoveryInterval)
                 .recentRequests(recentRequests).recentReplyBytes(recentReplyBytes).shutdownWait(shutdownWait)
-                .binaryHeaders(binaryHeaders);
+                .binaryHeaders(binaryHeaders).busyPullPause(busyPullPause);
     }
 
     /** The first NameServer address, {@code host:port}. */
@@ -145,6 +159,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         private long recentReplyBytes = DEFAULT_RECENT_REPLY_BYTES;
         private Duration shutdownWait = DEFAULT_SHUTDOWN_WAIT;
         private boolean binaryHeaders = true;
+        private Duration busyPullPause = DEFAULT_BUSY_PULL_PAUSE;
 
         private Builder(String nameServer) {
             this.nameServer = nameServer;
@@ -195,10 +210,15 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
             return this;
         }
 
+        public Builder busyPullPause(Duration busyPullPause) {
+            this.busyPullPause = busyPullPause;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RocketMqProtocolConfig build() {
             return new RocketMqProtocolConfig(nameServer, queuesPerTopic, consumeThreads, payloadLimit, createTopics,
-                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait, binaryHeaders);
+                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait, binaryHeaders, busyPullPause);
         }
     }
 }

@@ -82,6 +82,7 @@ final class RocketMqProvider implements AutoCloseable {
     private final RecentRequests recent;
     private final InheritedRequests inherited;
     private final StoredReplies storedReplies;
+    private final PullPacing pacing;
     private volatile boolean closed;
 
     private final AtomicLong received = new AtomicLong();
@@ -116,6 +117,7 @@ final class RocketMqProvider implements AutoCloseable {
         // the service ever ran are answered (those past their deadline are dropped unread).
         consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         consumer.setAwaitTerminationMillisWhenShutdown(config.shutdownWait().toMillis());
+        this.pacing = new PullPacing(consumer, config.consumeThreads(), config.busyPullPause().toMillis());
         this.inherited = new InheritedRequests(consumer::maxOffset);
         this.storedReplies = new StoredReplies(client.instance().getMQAdminImpl());
         consumer.setMessageQueueListener((t, all, mine) -> {
@@ -179,6 +181,7 @@ final class RocketMqProvider implements AutoCloseable {
 
     private ConsumeConcurrentlyStatus handle(MessageExt msg) {
         received.incrementAndGet();
+        pacing.update();
         long deadline = deadlineOf(msg);
         long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.currentTimeMillis();
         if (remaining <= 0) {

@@ -28,6 +28,8 @@ class RocketMqProtocolConfigTest {
         assertFalse(c.toBuilder().createTopics(false).build().createTopics());
         assertTrue(c.binaryHeaders());
         assertFalse(c.toBuilder().binaryHeaders(false).build().toBuilder().build().binaryHeaders());
+        assertEquals(Duration.ofMillis(1), c.busyPullPause());
+        assertEquals(Duration.ZERO, c.toBuilder().busyPullPause(Duration.ZERO).build().toBuilder().build().busyPullPause());
     }
 
     @Test
@@ -57,7 +59,14 @@ class RocketMqProtocolConfigTest {
         assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").recentReplyBytes(-1).build(), "recentReplyBytes");
         assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").shutdownWait(Duration.ofSeconds(-1)).build(),
                 "shutdownWait");
+        assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofMillis(-1)).build(),
+                "busyPullPause");
+        assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofMillis(1001)).build(),
+                "busyPullPause");
+        assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofNanos(1_500_000)).build(),
+                "busyPullPause");
         assertThrows(NullPointerException.class, () -> RocketMqProtocolConfig.builder("127.0.0.1:9876").discoveryInterval(null).build());
+        assertThrows(NullPointerException.class, () -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(null).build());
         assertEquals(0, RocketMqProtocolConfig.builder("127.0.0.1:9876").recentRequests(0).build().recentRequests(),
                 "0 turns the memory of recent requests off");
     }

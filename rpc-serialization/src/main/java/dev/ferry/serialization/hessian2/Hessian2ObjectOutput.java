@@ -23,7 +23,7 @@ final class Hessian2ObjectOutput implements ObjectOutput {
             // re-initialised per message instead of allocated per message.
             this.owner = reusable;
             this.out = reusable.output;
-            this.out.init(stream);
+            reusable.output.attach(stream);
         } else {
             this.owner = null;
             this.out = new Hessian2Output(stream);
@@ -72,7 +72,9 @@ final class Hessian2ObjectOutput implements ObjectOutput {
 
     private void release() {
         if (owner != null) {
-            out.init(null); // resets, and lets go of the message's stream
+            // Resets (the next message starts from a clean state without resetting again) and
+            // lets go of the message's stream and of the objects its reference tables held.
+            out.init(null);
             owner.give();
         }
     }
@@ -83,11 +85,11 @@ final class Hessian2ObjectOutput implements ObjectOutput {
      * is a fresh one.
      */
     static final class Reusable {
-        final Hessian2Output output;
+        final AttachableOutput output;
         private boolean taken;
 
         Reusable(SerializerFactory factory) {
-            this.output = new Hessian2Output(null);
+            this.output = new AttachableOutput();
             this.output.setSerializerFactory(factory);
         }
 
@@ -101,6 +103,20 @@ final class Hessian2ObjectOutput implements ObjectOutput {
 
         void give() {
             taken = false;
+        }
+    }
+
+    /**
+     * A writer that takes its next stream without a reset: it was reset when given back, and a
+     * reset clears two 256-slot reference tables, a visible part of encoding a small message.
+     */
+    static final class AttachableOutput extends Hessian2Output {
+        AttachableOutput() {
+            super(null);
+        }
+
+        void attach(OutputStream stream) {
+            _os = stream;
         }
     }
 }
