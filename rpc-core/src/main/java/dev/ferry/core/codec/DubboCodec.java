@@ -88,6 +88,13 @@ public final class DubboCodec implements Codec {
     private final Serializations serializations;
     private final int payloadLimit;
     private final Map<Method, MethodShape> shapes = new ConcurrentHashMap<>();
+    /**
+     * Parameter descriptors by parameter-type array, by identity (arrays do not override
+     * {@code equals}): a proxy passes its method's one array with every call. Bounded, since
+     * a caller building invocations by hand may pass a new array each time.
+     */
+    private final Map<Class<?>[], String> descriptors = new ConcurrentHashMap<>();
+    private static final int DESCRIPTORS_KEPT = 4096;
     private volatile RequestOptions lastOptions;
 
     public DubboCodec(Serializations serializations, int payloadLimit) {
@@ -224,13 +231,13 @@ public final class DubboCodec implements Codec {
         return body;
     }
 
-    private static void writeRequestBody(ObjectOutput o, Invocation inv) throws IOException {
+    private void writeRequestBody(ObjectOutput o, Invocation inv) throws IOException {
         ServiceKey key = inv.serviceKey();
         o.writeUTF(DUBBO_VERSION);
         o.writeUTF(key.interfaceName());
         o.writeUTF(key.version());
         o.writeUTF(inv.methodName());
-        o.writeUTF(TypeDescriptors.of(inv.parameterTypes()));
+        o.writeUTF(descriptorOf(inv.parameterTypes()));
         for (Object arg : inv.arguments()) {
             o.writeObject(arg);
         }
@@ -247,6 +254,17 @@ public final class DubboCodec implements Codec {
         }
         wire.put(TIMEOUT, String.valueOf(inv.options().timeout().toMillis()));
         o.writeObject(wire);
+    }
+
+    private String descriptorOf(Class<?>[] types) {
+        String descriptor = descriptors.get(types);
+        if (descriptor == null) {
+            descriptor = TypeDescriptors.of(types);
+            if (descriptors.size() < DESCRIPTORS_KEPT) {
+                descriptors.put(types, descriptor);
+            }
+        }
+        return descriptor;
     }
 
     private static void writeResultBody(ObjectOutput o, Result result, boolean attachments) throws IOException {

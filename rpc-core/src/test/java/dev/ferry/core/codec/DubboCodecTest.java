@@ -134,6 +134,23 @@ class DubboCodecTest {
     }
 
     @Test
+    void eachCallCarriesTheDescriptorOfItsOwnParameterTypes() throws IOException {
+        Class<?>[] oneString = {String.class};
+        Class<?>[] twoInts = {int.class, int.class};
+        for (int round = 0; round < 3; round++) {
+            // Arrays reused across calls (as a proxy passes them) and new ones per call.
+            for (Invocation sent : List.of(call("hello", oneString, "x"), call("add", twoInts, 1, 2),
+                    call("hello", new Class<?>[]{String.class}, "y"), call("find", new Class<?>[]{long.class}, 3L))) {
+                Request r = assertInstanceOf(Request.class,
+                        codec.decode(new ByteArrayInputStream(encode(Request.call(round, HESSIAN2, true, sent))), provider));
+                assertEquals(sent.methodName(), r.invocation().methodName());
+                assertArrayEquals(sent.parameterTypes(), r.invocation().parameterTypes());
+                assertArrayEquals(sent.arguments(), r.invocation().arguments());
+            }
+        }
+    }
+
+    @Test
     void responseRoundTripsValueNullExceptionAndAttachments() throws IOException {
         List<Result> results = new ArrayList<>();
         results.add(Result.value(new User(1, "ada")));
