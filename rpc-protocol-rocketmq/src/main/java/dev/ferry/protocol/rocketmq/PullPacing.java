@@ -17,7 +17,6 @@ final class PullPacing {
     private final DefaultMQPushConsumer consumer;
     private final int threads;
     private final long pauseMillis;
-    private volatile boolean pausing;
 
     PullPacing(DefaultMQPushConsumer consumer, int threads, long pauseMillis) {
         this.consumer = consumer;
@@ -35,10 +34,11 @@ final class PullPacing {
         for (ProcessQueue q : queues.values()) {
             fetched += q.getMsgCount().get();
         }
-        boolean backlog = fetched > threads;
-        if (backlog != pausing) {
-            pausing = backlog;
-            consumer.setPullInterval(backlog ? pauseMillis : 0);
+        // Compared with the consumer's own setting, not a flag of ours: two threads that race
+        // leave it as the later one saw it, and the next call sets it right.
+        long wanted = fetched > threads ? pauseMillis : 0;
+        if (consumer.getPullInterval() != wanted) {
+            consumer.setPullInterval(wanted);
         }
     }
 }

@@ -45,6 +45,15 @@ class PullPacingTest {
     }
 
     @Test
+    void aPauseLeftBehindWithoutABacklogIsUndone() {
+        // As two consume threads that raced may leave it: paused, with nothing waiting.
+        consumer.setPullInterval(2);
+        fetch(first, 0, 3);
+        new PullPacing(consumer, 4, 2).update();
+        assertEquals(0, consumer.getPullInterval());
+    }
+
+    @Test
     void aZeroPauseNeverTouchesTheConsumer() {
         consumer.setPullInterval(7);
         fetch(first, 0, 50);
