@@ -15,11 +15,14 @@ import java.util.Map;
 final class PullPacing {
 
     private final DefaultMQPushConsumer consumer;
+    /** The consumer's queues with what it fetched of each: one table for the consumer's life. */
+    private final Map<?, ProcessQueue> queues;
     private final int threads;
     private final long pauseMillis;
 
     PullPacing(DefaultMQPushConsumer consumer, int threads, long pauseMillis) {
         this.consumer = consumer;
+        this.queues = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable();
         this.threads = threads;
         this.pauseMillis = pauseMillis;
     }
@@ -30,7 +33,6 @@ final class PullPacing {
             return;
         }
         long fetched = 0;
-        Map<?, ProcessQueue> queues = consumer.getDefaultMQPushConsumerImpl().getRebalanceImpl().getProcessQueueTable();
         for (ProcessQueue q : queues.values()) {
             fetched += q.getMsgCount().get();
         }
