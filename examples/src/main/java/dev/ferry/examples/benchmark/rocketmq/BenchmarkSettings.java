@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * How long and how hard the benchmark runs.
  *
- * @param warmup       warm-up of each side before anything is measured
+ * @param warmup       warm-up of each side before anything is measured, spread over the
+ *                     concurrencies measured
  * @param perPoint     how long one side runs in one round of a throughput point
  * @param rounds       rounds per throughput point, raw and Ferry back to back in each, the first
  *                     side alternating; the medians are reported
@@ -36,7 +37,7 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
     }
 
     /** For a quiet machine: what the README's numbers come from. */
-    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(15), Duration.ofSeconds(5), 5, 5_000,
+    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), 7, 5_000,
             64, List.of(4, 16, 64), Sides.BOTH, false);
     /** Proves the harness runs; the numbers mean little. */
     static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 300,

@@ -32,7 +32,7 @@ import java.util.Locale;
  * ratios side by side; and the time from JVM start to the first Ferry reply.
  *
  * <pre>
- * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark                # full run, ~4 min
+ * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark                # full run, ~5 min
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --short        # proves it runs, ~30 s
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --only ferry   # one side, to profile it
  * java -cp … dev.ferry.examples.benchmark.rocketmq.RocketMqBenchmark --cpu-by-thread  # where each side's CPU goes
@@ -40,8 +40,9 @@ import java.util.Locale;
  *
  * Both sides send the same bytes (the raw side sends Ferry's encoded request frame and answers
  * with Ferry's encoded reply frame) through the same broker, with the same number of consume
- * threads; each round of a throughput point runs raw and Ferry back to back, alternating which
- * goes first, and the table gives the medians over the rounds. CPU per call is the whole
+ * threads. Both sides warm up in alternating slices at every measured concurrency; each round of
+ * a throughput point runs raw and Ferry back to back, alternating which goes first, and the
+ * table gives the medians over the rounds, followed by every round's calls/s ratio. CPU per call is the whole
  * process's (callers, providers, NameServer and broker): on a machine whose cores are all busy
  * it is what decides calls/s.
  */
@@ -91,12 +92,7 @@ public final class RocketMqBenchmark {
                             settings.sequential());
 
                     Sides sides = settings.sides();
-                    if (sides.raw()) {
-                        Measurements.warmUp(raw, 16, settings.warmup());
-                    }
-                    if (sides.ferry()) {
-                        Measurements.warmUp(ferry, 16, settings.warmup());
-                    }
+                    warmUp(raw, ferry, settings);
 
                     List<String[]> rows = new ArrayList<>();
                     Measurements.Latency rawLatency = sides.raw() ? Measurements.sequential(raw, settings.sequential()) : null;
@@ -107,6 +103,7 @@ public final class RocketMqBenchmark {
                     rows.add(row("sequential p99 (µs)", rawLatency == null ? NaN : rawLatency.p99Micros(),
                             ferryLatency == null ? NaN : ferryLatency.p99Micros()));
                     long errors = 0;
+                    List<String> spreads = new ArrayList<>();
                     boolean rawFirst = true;
                     for (int callers : settings.callers()) {
                         double[] rawCalls = new double[settings.rounds()];
@@ -136,10 +133,15 @@ public final class RocketMqBenchmark {
                         }
                         rows.add(row("calls/s, " + callers + " callers", median(rawCalls), median(ferryCalls),
                                 median(ratios)));
+                        spreads.add(spread(callers, ratios));
                         // Lower is better here: the ratio is ferry/raw CPU per call.
                         rows.add(row("CPU µs/call, " + callers + " callers", median(rawCpu), median(ferryCpu)));
                     }
                     print(rows);
+                    if (sides == Sides.BOTH) {
+                        System.out.printf(Locale.ROOT, "%ncalls/s ferry/raw by round:%n");
+                        spreads.forEach(System.out::println);
+                    }
                     System.out.printf(Locale.ROOT, "%nfailed calls: %d%n", errors);
                     System.out.println("goal: Ferry latency <= 1.05x raw, Ferry calls/s >= 0.95x raw,"
                             + " JVM start to first reply <= 3000 ms");
@@ -148,6 +150,38 @@ public final class RocketMqBenchmark {
         }
         // RocketMQ's client leaves non-daemon threads behind after shutdown: exit explicitly.
         System.exit(0);
+    }
+
+    /**
+     * Warms both sides in alternating slices at every concurrency the run measures: the two
+     * share rocketmq-client and broker code, and code compiled while only one side ran would be
+     * shaped by that side's profile alone.
+     */
+    private static void warmUp(Call raw, Call ferry, BenchmarkSettings settings) throws InterruptedException {
+        List<Integer> callers = settings.callers();
+        Duration slice = settings.warmup().dividedBy(2L * callers.size());
+        for (int c : callers) {
+            for (int i = 0; i < 2; i++) {
+                if (settings.sides().raw()) {
+                    Measurements.warmUp(raw, c, slice);
+                }
+                if (settings.sides().ferry()) {
+                    Measurements.warmUp(ferry, c, slice);
+                }
+            }
+        }
+    }
+
+    /** One point's per-round ratios in the order measured, with their lowest and highest. */
+    static String spread(int callers, double[] ratios) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %3d callers:", callers));
+        for (double r : ratios) {
+            sb.append(' ').append(format("%.2f", r));
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        return sb.append(String.format(Locale.ROOT, "  (lowest %s, median %s, highest %s)", format("%.2f", sorted[0]),
+                format("%.2f", median(ratios)), format("%.2f", sorted[sorted.length - 1]))).toString();
     }
 
     private static String[] row(String what, double raw, double ferry) {

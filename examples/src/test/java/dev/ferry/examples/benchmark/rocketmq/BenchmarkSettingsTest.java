@@ -56,6 +56,14 @@ class BenchmarkSettingsTest {
         assertEquals(5.0, RocketMqBenchmark.median(new double[] {5}));
     }
 
+    @Test
+    void spreadListsEveryRoundInOrderWithItsExtremes() {
+        assertEquals("   64 callers: 0.97 0.91 1.02  (lowest 0.91, median 0.97, highest 1.02)",
+                RocketMqBenchmark.spread(64, new double[] {0.97, 0.91, 1.02}));
+        assertEquals("    4 callers: -  (lowest -, median -, highest -)",
+                RocketMqBenchmark.spread(4, new double[] {Double.NaN}), "a side that did not run");
+    }
+
     private static void assertRefused(String message, String... args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkSettings.parse(args));
         assertTrue(e.getMessage().contains(message), e.getMessage());
