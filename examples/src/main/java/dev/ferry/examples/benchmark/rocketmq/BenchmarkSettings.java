@@ -37,7 +37,7 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
     }
 
     /** For a quiet machine: what the README's numbers come from. */
-    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), 7, 5_000,
+    static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(30), Duration.ofSeconds(3), 11, 5_000,
             64, List.of(4, 16, 64), Sides.BOTH, false);
     /** Proves the harness runs; the numbers mean little. */
     static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 300,

@@ -330,8 +330,11 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         // 1 GB commit-log files, 5.7 MB consume-queue files and a ~400 MB index by default.
         storeConfig.setMappedFileSizeCommitLog(16 * 1024 * 1024); // > maxMessageSize (4 MB)
         storeConfig.setMappedFileSizeConsumeQueue(20_000 * 20);    // 20k entries of 20 bytes
-        storeConfig.setMaxHashSlotNum(10_000);
-        storeConfig.setMaxIndexNum(40_000);
+        // A 21 MB index file (sparse until written) of 1M keys: small enough for a test's temp
+        // store, large enough that a loaded broker does not roll to a new file (a file created
+        // on the dispatch thread, the old one flushed to disk) every few seconds.
+        storeConfig.setMaxHashSlotNum(250_000);
+        storeConfig.setMaxIndexNum(1_000_000);
         // The timer wheel maps a 100 MB timer log and a wheel file, and runs a dozen threads.
         storeConfig.setTimerWheelEnable(false);
         storeConfig.setTransientStorePoolEnable(false);
