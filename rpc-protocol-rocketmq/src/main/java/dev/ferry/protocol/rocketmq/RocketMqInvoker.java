@@ -16,7 +16,7 @@ import org.apache.rocketmq.common.message.MessageQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends the calls of one service to its request topic: to the queues of one broker when its
@@ -51,7 +51,6 @@ final class RocketMqInvoker extends InstanceInvoker {
     private final Serializations serializations;
     private final RocketMqRequester requester;
     private final TopicRoutes routes;
-    private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
     RocketMqInvoker(Class<?> type, ServiceKey key, Endpoint endpoint, Serializations serializations,
@@ -124,8 +123,23 @@ final class RocketMqInvoker extends InstanceInvoker {
         return attached != null && Boolean.parseBoolean(attached.toString());
     }
 
+    /**
+     * Each calling thread turns through the queues on its own, from a random start, as
+     * rocketmq-client's producer does. One counter shared by every caller would be a memory
+     * location every call writes, and would spread concurrent calls so evenly over the queues
+     * that each provider pull brings a single request; with a turn per thread, calls from
+     * different threads now and then meet in one queue and arrive in one pull.
+     */
+    private static final ThreadLocal<int[]> TURN =
+            ThreadLocal.withInitial(() -> new int[] {ThreadLocalRandom.current().nextInt()});
+
+    private static int nextTurn() {
+        int[] turn = TURN.get();
+        return turn[0]++ & Integer.MAX_VALUE;
+    }
+
     private MessageQueue pick(TopicRoute route) {
-        int n = next.getAndIncrement() & Integer.MAX_VALUE;
+        int n = nextTurn();
         if (broker != null) {
             TopicRoute.BrokerRoute b = route.broker(broker);
             return b == null ? null : b.queues().get(n % b.queues().size());

@@ -10,6 +10,8 @@ import dev.ferry.core.bootstrap.FerryBootstrap;
 import dev.ferry.core.config.ReferenceConfig;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.protocol.rocketmq.embedded.EmbeddedRocketMq;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +22,10 @@ import org.junit.jupiter.api.Timeout;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -246,6 +250,53 @@ class RocketMqProtocolTest {
             assertEquals(i * 100L, calls.get(i - 1).get(10, TimeUnit.SECONDS));
         }
         assertEquals(20, impl.balances.get());
+    }
+
+    @Test
+    void aCallerThreadTurnsThroughEveryQueueOfTheTopic() throws Exception {
+        ferry.export(new AccountsImpl());
+        Accounts accounts = ferry.inject(new Teller()).accounts;
+        String topic = TopicNames.topic(new ServiceKey(Accounts.class.getName(), "", "1.0"));
+        String brokerName = broker.messageCounts(topic).keySet().iterator().next();
+        DefaultMQProducer reader = new DefaultMQProducer("queue_reader");
+        reader.setNamesrvAddr(broker.nameServerAddress());
+        reader.setInstanceName("queue-reader-" + UUID.randomUUID());
+        reader.start();
+        try {
+            int queues = RocketMqProtocolConfig.DEFAULT_QUEUES;
+            long[] before = endOffsets(reader, topic, brokerName, queues);
+            for (int i = 0; i < 2 * queues; i++) {
+                accounts.open("turn-" + i, i);
+            }
+            long[] added = new long[queues];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long sum;
+            do {
+                // The consume queues are built from the commit log a few milliseconds after a store.
+                Thread.sleep(20);
+                long[] after = endOffsets(reader, topic, brokerName, queues);
+                sum = 0;
+                for (int q = 0; q < queues; q++) {
+                    added[q] = after[q] - before[q];
+                    sum += added[q];
+                }
+            } while (sum < 2L * queues && System.nanoTime() < deadline);
+            for (int q = 0; q < queues; q++) {
+                assertEquals(2, added[q], "calls from one thread in queue " + q + " of " + Arrays.toString(added));
+            }
+        } finally {
+            reader.shutdown();
+        }
+    }
+
+    @SuppressWarnings("deprecation") // MQAdmin.maxOffset: the plain client's way to read a queue's end
+    private static long[] endOffsets(DefaultMQProducer reader, String topic, String brokerName, int queues)
+            throws Exception {
+        long[] offsets = new long[queues];
+        for (int q = 0; q < queues; q++) {
+            offsets[q] = reader.maxOffset(new MessageQueue(topic, brokerName, q));
+        }
+        return offsets;
     }
 
     @Test
