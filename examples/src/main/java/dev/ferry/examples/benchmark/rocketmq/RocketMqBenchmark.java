@@ -42,9 +42,9 @@ import java.util.Locale;
  * with Ferry's encoded reply frame) through the same broker, with the same number of consume
  * threads. Both sides warm up in alternating slices at every measured concurrency; each round of
  * a throughput point runs raw and Ferry back to back, alternating which goes first, and the
- * table gives the medians over the rounds, followed by every round's calls/s ratio. CPU per call is the whole
- * process's (callers, providers, NameServer and broker): on a machine whose cores are all busy
- * it is what decides calls/s.
+ * table gives the medians over the rounds, followed by every round's calls/s ratio. CPU per
+ * call is the whole process's (callers, providers, NameServer and broker): on a machine whose
+ * cores are all busy it is what decides calls/s.
  */
 public final class RocketMqBenchmark {
 
