@@ -34,12 +34,14 @@ import java.util.Objects;
  *                           encoding (serialize type {@code ROCKETMQ}, read by every broker)
  *                           rather than the client default, JSON (default true: cheaper for
  *                           messages with properties); off for a proxy that reads JSON only
- * @param busyPullPause      how long a provider waits before pulling a queue again, after a pull
- *                           that returned requests, while it has fetched more requests than it
- *                           has consume threads (default 1 ms; zero pulls again at once, as
- *                           RocketMQ does). The requests that arrive meanwhile come in one pull
- *                           instead of one pull each, and none of them waits longer, since all
- *                           threads are busy; without such a backlog pulls are never paused
+ * @param busyPullPause      the longest a provider waits before pulling a queue again, after a
+ *                           pull that returned requests, while it has fetched more requests than
+ *                           it has consume threads (default 5 ms; zero pulls again at once, as
+ *                           RocketMQ does). It waits about as long as the requests already
+ *                           waiting keep its threads busy (their number times the mean time
+ *                           between starts, at least 1 ms): the requests that arrive meanwhile
+ *                           come in one pull instead of one pull each, and none of them waits
+ *                           longer; without such a backlog pulls are never paused
  */
 public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int consumeThreads, int payloadLimit,
                                      boolean createTopics, Duration discoveryInterval, int recentRequests,
@@ -53,7 +55,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
     public static final int DEFAULT_RECENT_REQUESTS = 10_000;
     public static final long DEFAULT_RECENT_REPLY_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_BUSY_PULL_PAUSE = Duration.ofMillis(1);
+    public static final Duration DEFAULT_BUSY_PULL_PAUSE = Duration.ofMillis(5);
 
     public RocketMqProtocolConfig {
         Objects.requireNonNull(nameServer, "nameServer");

@@ -28,7 +28,7 @@ class RocketMqProtocolConfigTest {
         assertFalse(c.toBuilder().createTopics(false).build().createTopics());
         assertTrue(c.binaryHeaders());
         assertFalse(c.toBuilder().binaryHeaders(false).build().toBuilder().build().binaryHeaders());
-        assertEquals(Duration.ofMillis(1), c.busyPullPause());
+        assertEquals(Duration.ofMillis(5), c.busyPullPause());
         assertEquals(Duration.ZERO, c.toBuilder().busyPullPause(Duration.ZERO).build().toBuilder().build().busyPullPause());
     }
 
