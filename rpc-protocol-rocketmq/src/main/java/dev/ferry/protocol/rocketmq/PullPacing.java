@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * <p>The pause is as long as the requests already waiting keep the threads busy: their number
  * times the mean time between starts of requests, at least 1 ms (RocketMQ's unit) and at most
  * the configured pause. A deep backlog thus gets long pauses and many requests per pull, a
- * shallow one short pauses, and no thread runs dry because the next pull was held back.
+ * shallow one short pauses, and the next pull comes about when the threads would run out of
+ * fetched requests, not after.
  */
 final class PullPacing {
 
