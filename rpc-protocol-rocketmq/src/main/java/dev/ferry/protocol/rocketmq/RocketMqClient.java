@@ -5,6 +5,8 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
@@ -17,11 +19,16 @@ import java.util.UUID;
  */
 final class RocketMqClient implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(RocketMqClient.class);
+    /** How often requests stranded on closed connections are failed: RocketMQ's own timeout scan runs as often. */
+    private static final long STRANDED_SWEEP_MILLIS = 1000;
+
     private final RocketMqProtocolConfig config;
     private final String instanceName = "ferry-" + UUID.randomUUID();
     private final DefaultMQProducer producer;
     private final MQClientInstance instance;
     private final TopicRoutes routes;
+    private final StrandedRequests stranded;
 
     @SuppressWarnings("deprecation") // the client instance has no public accessor
     RocketMqClient(RocketMqProtocolConfig config) {
@@ -40,6 +47,22 @@ final class RocketMqClient implements AutoCloseable {
         }
         this.instance = producer.getDefaultMQProducerImpl().getMqClientFactory();
         this.routes = new TopicRoutes(instance, config.discoveryInterval());
+        this.stranded = new StrandedRequests(instance.getMQClientAPIImpl().getRemotingClient());
+        sweepStrandedRequests();
+    }
+
+    private void sweepStrandedRequests() {
+        routes.later(() -> {
+            try {
+                int n = stranded.sweep();
+                if (n > 0) {
+                    log.info("failed the requests still waiting on {} closed broker connection(s)", n);
+                }
+            } catch (RuntimeException e) {
+                log.warn("requests on closed broker connections not swept: {}", e.toString());
+            }
+            sweepStrandedRequests();
+        }, STRANDED_SWEEP_MILLIS);
     }
 
     /** Gives a client of this protocol the shared client id and the discovery cadence. */
