@@ -8,7 +8,10 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one RocketMQ client of a protocol instance: a producer that sends requests and replies,
@@ -26,6 +29,7 @@ final class RocketMqClient implements AutoCloseable {
     private final RocketMqProtocolConfig config;
     private final String instanceName = "ferry-" + UUID.randomUUID();
     private final DefaultMQProducer producer;
+    private final RequestBatcher batcher;
     private final MQClientInstance instance;
     private final TopicRoutes routes;
     private final StrandedRequests stranded;
@@ -39,12 +43,16 @@ final class RocketMqClient implements AutoCloseable {
         producer.setMaxMessageSize(config.payloadLimit() + 64 * 1024);
         // A request that cannot be sent is retried by the cluster strategy, on another broker.
         producer.setRetryTimesWhenSendAsyncFailed(0);
+        // An asynchronous send is handed to Netty on the sending thread, as a request's is, not
+        // queued to another thread first.
+        producer.setAsyncSenderExecutor(new SendingThread());
         try {
             producer.start();
         } catch (MQClientException e) {
             throw new IllegalStateException("cannot start the RocketMQ client against NameServer "
                     + config.nameServer() + ": " + e.getMessage(), e);
         }
+        this.batcher = new RequestBatcher(producer, config.sendsInFlight());
         this.instance = producer.getDefaultMQProducerImpl().getMqClientFactory();
         this.routes = new TopicRoutes(instance, config.discoveryInterval());
         this.stranded = new StrandedRequests(instance.getMQClientAPIImpl().getRemotingClient());
@@ -85,6 +93,11 @@ final class RocketMqClient implements AutoCloseable {
         return producer;
     }
 
+    /** Sends requests, in batches while earlier sends are unacknowledged. */
+    RequestBatcher batcher() {
+        return batcher;
+    }
+
     MQClientInstance instance() {
         return instance;
     }
@@ -100,6 +113,42 @@ final class RocketMqClient implements AutoCloseable {
 
     String instanceName() {
         return instanceName;
+    }
+
+    /** Runs each task on the thread that submits it. */
+    private static final class SendingThread extends AbstractExecutorService {
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
     }
 
     /** Shuts the producer (and with it the shared client instance) down, after the consumers. */

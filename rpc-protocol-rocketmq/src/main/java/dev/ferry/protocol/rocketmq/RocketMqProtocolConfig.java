@@ -42,11 +42,18 @@ import java.util.Objects;
  *                           between starts, at least 1 ms): the requests that arrive meanwhile
  *                           come in one pull instead of one pull each, and none of them waits
  *                           longer; without such a backlog pulls are never paused
+ * @param sendsInFlight      0 (default): every request is sent at once. Otherwise, how many
+ *                           sends to one queue of a service's topic may await the broker's
+ *                           acknowledgement at once; requests made meanwhile wait and go in the
+ *                           next send, together, as one batch the broker stores as separate
+ *                           messages. A request waits only while earlier sends are in flight,
+ *                           never for company: fewer broker round trips for many concurrent
+ *                           callers, at the cost of that wait
  */
 public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int consumeThreads, int payloadLimit,
                                      boolean createTopics, Duration discoveryInterval, int recentRequests,
                                      long recentReplyBytes, Duration shutdownWait, boolean binaryHeaders,
-                                     Duration busyPullPause) {
+                                     Duration busyPullPause, int sendsInFlight) {
 
     public static final int DEFAULT_QUEUES = 4;
     public static final int DEFAULT_CONSUME_THREADS = 16;
@@ -56,6 +63,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
     public static final long DEFAULT_RECENT_REPLY_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_BUSY_PULL_PAUSE = Duration.ofMillis(5);
+    public static final int DEFAULT_SENDS_IN_FLIGHT = 0;
 
     public RocketMqProtocolConfig {
         Objects.requireNonNull(nameServer, "nameServer");
@@ -93,6 +101,9 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         if (busyPullPause.isNegative() || busyPullPause.toMillis() > 1000
                 || busyPullPause.toNanos() % 1_000_000 != 0) {
             throw new IllegalArgumentException("busyPullPause must be 0..1000 ms in whole milliseconds: " + busyPullPause);
+        }
+        if (sendsInFlight < 0 || sendsInFlight > 10_000) {
+            throw new IllegalArgumentException("sendsInFlight must be 0..10000: " + sendsInFlight);
         }
     }
 
@@ -135,7 +146,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         return new Builder(nameServer).queuesPerTopic(queuesPerTopic).consumeThreads(consumeThreads)
                 .payloadLimit(payloadLimit).createTopics(createTopics).discoveryInterval(discoveryInterval)
                 .recentRequests(recentRequests).recentReplyBytes(recentReplyBytes).shutdownWait(shutdownWait)
-                .binaryHeaders(binaryHeaders).busyPullPause(busyPullPause);
+                .binaryHeaders(binaryHeaders).busyPullPause(busyPullPause).sendsInFlight(sendsInFlight);
     }
 
     /** The first NameServer address, {@code host:port}. */
@@ -162,6 +173,7 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
         private Duration shutdownWait = DEFAULT_SHUTDOWN_WAIT;
         private boolean binaryHeaders = true;
         private Duration busyPullPause = DEFAULT_BUSY_PULL_PAUSE;
+        private int sendsInFlight = DEFAULT_SENDS_IN_FLIGHT;
 
         private Builder(String nameServer) {
             this.nameServer = nameServer;
@@ -217,10 +229,16 @@ public record RocketMqProtocolConfig(String nameServer, int queuesPerTopic, int 
             return this;
         }
 
+        public Builder sendsInFlight(int sendsInFlight) {
+            this.sendsInFlight = sendsInFlight;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid setting */
         public RocketMqProtocolConfig build() {
             return new RocketMqProtocolConfig(nameServer, queuesPerTopic, consumeThreads, payloadLimit, createTopics,
-                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait, binaryHeaders, busyPullPause);
+                    discoveryInterval, recentRequests, recentReplyBytes, shutdownWait, binaryHeaders, busyPullPause,
+                    sendsInFlight);
         }
     }
 }

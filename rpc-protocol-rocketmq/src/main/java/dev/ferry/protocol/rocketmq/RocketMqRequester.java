@@ -14,13 +14,13 @@ import dev.ferry.core.codec.DubboCodec;
 import dev.ferry.core.invocation.RpcInvocation;
 import dev.ferry.core.transport.PendingCalls;
 import dev.ferry.core.transport.Timeouts;
-import org.apache.rocketmq.client.exception.RequestTimeoutException;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.RequestCallback;
 import org.apache.rocketmq.client.producer.RequestFutureHolder;
 import org.apache.rocketmq.client.producer.RequestResponseFuture;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.remoting.exception.RemotingTimeoutException;
@@ -113,31 +113,46 @@ final class RocketMqRequester {
             }
             out.completeExceptionally(failure);
         });
-        try {
-            producer().request(msg, a.queue, new RequestCallback() {
-                @Override
-                public void onSuccess(org.apache.rocketmq.common.message.Message reply) {
-                    // rocketmq-client 5.4.0 reports a successful send with a null reply on some paths.
-                    if (reply != null) {
-                        accept(id, reply.getBody(), a);
-                    }
-                }
-
-                @Override
-                public void onException(Throwable e) {
-                    // RocketMQ's own expiry comes after ours (PendingCalls already failed the call).
-                    if (!(e instanceof RequestTimeoutException)) {
-                        client.routes().markFailed(a.queue.getBrokerName());
-                        client.routes().refreshSoon(a.queue.getTopic());
-                        pending.fail(id, sendFailed(a, e));
-                    }
-                }
-            }, a.timeout);
-        } catch (Exception e) {
-            client.routes().markFailed(a.queue.getBrokerName());
-            client.routes().refreshSoon(a.queue.getTopic());
-            pending.fail(id, sendFailed(a, e));
+        String correlationId = client.instanceName() + ":" + id;
+        // RocketMQ's request-reply, done here rather than by producer.request(), so that
+        // requests can travel in batches: the reply comes back by this correlation id.
+        MessageAccessor.putProperty(msg, MessageConst.PROPERTY_CORRELATION_ID, correlationId);
+        MessageAccessor.putProperty(msg, MessageConst.PROPERTY_MESSAGE_REPLY_TO_CLIENT, client.clientId());
+        MessageAccessor.putProperty(msg, MessageConst.PROPERTY_MESSAGE_TTL, Long.toString(a.timeout));
+        TopicRoute route = client.routes().current(a.queue.getTopic());
+        TopicRoute.BrokerRoute broker = route == null ? null : route.broker(a.queue.getBrokerName());
+        if (broker != null) {
+            // The broker names its cluster on a message sent alone, but not on one in a batch.
+            MessageAccessor.putProperty(msg, MessageConst.PROPERTY_CLUSTER, broker.cluster());
         }
+        RequestResponseFuture replyFuture = new RequestResponseFuture(correlationId, a.timeout, new RequestCallback() {
+            @Override
+            public void onSuccess(org.apache.rocketmq.common.message.Message reply) {
+                if (reply != null) {
+                    accept(id, reply.getBody(), a);
+                }
+            }
+
+            @Override
+            public void onException(Throwable e) {
+                // RocketMQ's own expiry, which comes after ours: PendingCalls already failed the call.
+            }
+        });
+        RequestFutureHolder.getInstance().getRequestFutureTable().put(correlationId, replyFuture);
+        client.batcher().send(msg, a.queue, a.timeout, new SendCallback() {
+            @Override
+            public void onSuccess(SendResult sendResult) {
+                replyFuture.setSendRequestOk(true);
+            }
+
+            @Override
+            public void onException(Throwable e) {
+                RequestFutureHolder.getInstance().getRequestFutureTable().remove(correlationId);
+                client.routes().markFailed(a.queue.getBrokerName());
+                client.routes().refreshSoon(a.queue.getTopic());
+                pending.fail(id, sendFailed(a, e));
+            }
+        });
         return out;
     }
 
@@ -150,6 +165,11 @@ final class RocketMqRequester {
         String correlationId = msg.getProperty(MessageConst.PROPERTY_CORRELATION_ID);
         RequestResponseFuture f = correlationId == null ? null
                 : RequestFutureHolder.getInstance().getRequestFutureTable().remove(correlationId);
+        if (client.batcher().withdraw(msg, a.queue)) {
+            return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call() + " to " + a.endpoint + " was not sent: for "
+                    + a.timeout + " ms it waited behind earlier requests that broker " + a.queue.getBrokerName()
+                    + " had not acknowledged; the request (key " + a.requestKey + ") is not stored");
+        }
         if (f != null && !f.isSendRequestOk()) {
             client.routes().refreshSoon(a.queue.getTopic());
             return new RpcException(Code.CLIENT_TIMEOUT, "call " + a.call() + " to " + a.endpoint + " got no acknowledgement"

@@ -30,6 +30,8 @@ class RocketMqProtocolConfigTest {
         assertFalse(c.toBuilder().binaryHeaders(false).build().toBuilder().build().binaryHeaders());
         assertEquals(Duration.ofMillis(5), c.busyPullPause());
         assertEquals(Duration.ZERO, c.toBuilder().busyPullPause(Duration.ZERO).build().toBuilder().build().busyPullPause());
+        assertEquals(0, c.sendsInFlight());
+        assertEquals(3, c.toBuilder().sendsInFlight(3).build().toBuilder().build().sendsInFlight());
     }
 
     @Test
@@ -61,6 +63,8 @@ class RocketMqProtocolConfigTest {
                 "shutdownWait");
         assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofMillis(-1)).build(),
                 "busyPullPause");
+        assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").sendsInFlight(-1).build(), "sendsInFlight");
+        assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").sendsInFlight(10_001).build(), "sendsInFlight");
         assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofMillis(1001)).build(),
                 "busyPullPause");
         assertRefused(() -> RocketMqProtocolConfig.builder("127.0.0.1:9876").busyPullPause(Duration.ofNanos(1_500_000)).build(),

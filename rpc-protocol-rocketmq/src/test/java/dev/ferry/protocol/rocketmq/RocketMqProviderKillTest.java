@@ -62,8 +62,10 @@ class RocketMqProviderKillTest {
                 assertTrue(ready.await(90, TimeUnit.SECONDS), "the provider process started");
                 AtomicInteger survivorRan = new AtomicInteger();
                 RocketMqProtocolConfig config = RocketMqProtocolConfig.builder(mq.nameServerAddress()).consumeThreads(4).build();
+                // The caller batches its requests: the killed provider's share arrived in batches too.
+                RocketMqProtocolConfig batching = config.toBuilder().sendsInFlight(1).build();
                 try (FerryBootstrap survivor = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build();
-                     FerryBootstrap consumer = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build()) {
+                     FerryBootstrap consumer = FerryBootstrap.builder().protocol(new RocketMqProtocol(batching)).build()) {
                     survivor.export(ServiceConfig.builder(Work.class,
                             new ProviderProcess.WorkImpl("survivor", 300, n -> survivorRan.incrementAndGet()))
                             .protocol("rocketmq").build());

@@ -67,7 +67,10 @@ class RocketMqTwoBrokersTest {
     }
 
     private static RocketMqProtocolConfig config() {
-        return RocketMqProtocolConfig.builder(mq.nameServerAddress()).discoveryInterval(Duration.ofMillis(300)).build();
+        // Requests travel in batches, which the broker stores without naming their cluster: the
+        // replies must still find their callers.
+        return RocketMqProtocolConfig.builder(mq.nameServerAddress()).discoveryInterval(Duration.ofMillis(300))
+                .sendsInFlight(1).build();
     }
 
     private static FerryBootstrap provider(RocketMqProtocolConfig config, String group, EchoImpl impl) {

@@ -1,5 +1,7 @@
 package dev.ferry.examples.benchmark.rocketmq;
 
+import dev.ferry.protocol.rocketmq.RocketMqProtocolConfig;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,10 @@ import java.util.Locale;
  * @param sides        which sides run: both for the comparison, one alone to profile it
  * @param cpuByThread  whether each throughput measurement also prints its CPU and allocation by
  *                     kind of thread
+ * @param sendsInFlight Ferry's {@code RocketMqProtocolConfig.sendsInFlight} (0: no request batches)
  */
 record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int sequential, int payloadBytes,
-                         List<Integer> callers, Sides sides, boolean cpuByThread) {
+                         List<Integer> callers, Sides sides, boolean cpuByThread, int sendsInFlight) {
 
     /** Which sides of the comparison run. */
     enum Sides {
@@ -38,24 +41,28 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
 
     /** For a quiet machine: what the README's numbers come from. */
     static final BenchmarkSettings FULL = new BenchmarkSettings(Duration.ofSeconds(30), Duration.ofSeconds(3), 11, 5_000,
-            64, List.of(4, 16, 64), Sides.BOTH, false);
+            64, List.of(4, 16, 64), Sides.BOTH, false,
+            RocketMqProtocolConfig.DEFAULT_SENDS_IN_FLIGHT);
     /** Proves the harness runs; the numbers mean little. */
     static final BenchmarkSettings SHORT = new BenchmarkSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 300,
-            64, List.of(4, 16, 64), Sides.BOTH, false);
+            64, List.of(4, 16, 64), Sides.BOTH, false,
+            RocketMqProtocolConfig.DEFAULT_SENDS_IN_FLIGHT);
 
     BenchmarkSettings {
         if (warmup.isNegative() || perPoint.isNegative() || perPoint.isZero() || rounds < 1 || rounds > 100
                 || sequential < 1 || payloadBytes < 0 || payloadBytes > 4 * 1024 * 1024
-                || callers.isEmpty() || callers.stream().anyMatch(c -> c < 1 || c > 1024)) {
+                || callers.isEmpty() || callers.stream().anyMatch(c -> c < 1 || c > 1024)
+                || sendsInFlight < 0 || sendsInFlight > 10_000) {
             throw new IllegalArgumentException("invalid benchmark settings: warm-up and per-point seconds >= 0 (per-point"
-                    + " > 0), 1-100 rounds, >= 1 sequential call, payload 0-4 MiB, 1-1024 callers per point");
+                    + " > 0), 1-100 rounds, >= 1 sequential call, payload 0-4 MiB, 1-1024 callers per point, 0-10000 sends in flight");
         }
         callers = List.copyOf(callers);
     }
 
     /**
      * {@code --short}, or any of {@code --warmup <seconds> --per-point <seconds> --rounds <n>
-     * --sequential <calls> --payload <bytes> --callers 4,16,64 --only raw|ferry --cpu-by-thread}
+     * --sequential <calls> --payload <bytes> --callers 4,16,64 --only raw|ferry --cpu-by-thread
+     * --sends-in-flight <n>}
      * over the full settings.
      */
     static BenchmarkSettings parse(String[] raw) {
@@ -73,7 +80,7 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--short")) {
-                s = SHORT.withSides(s.sides).withCpuByThread(s.cpuByThread);
+                s = SHORT.withSides(s.sides).withCpuByThread(s.cpuByThread).withSendsInFlight(s.sendsInFlight);
                 continue;
             }
             if (a.equals("--cpu-by-thread")) {
@@ -87,30 +94,32 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
             try {
                 s = switch (a) {
                     case "--warmup" -> new BenchmarkSettings(Duration.ofSeconds(Long.parseLong(v)), s.perPoint, s.rounds,
-                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread);
+                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread, s.sendsInFlight);
                     case "--per-point" -> new BenchmarkSettings(s.warmup, Duration.ofSeconds(Long.parseLong(v)), s.rounds,
-                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread);
+                            s.sequential, s.payloadBytes, s.callers, s.sides, s.cpuByThread, s.sendsInFlight);
                     case "--rounds" -> new BenchmarkSettings(s.warmup, s.perPoint, Integer.parseInt(v), s.sequential,
-                            s.payloadBytes, s.callers, s.sides, s.cpuByThread);
+                            s.payloadBytes, s.callers, s.sides, s.cpuByThread, s.sendsInFlight);
                     case "--sequential" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, Integer.parseInt(v),
-                            s.payloadBytes, s.callers, s.sides, s.cpuByThread);
+                            s.payloadBytes, s.callers, s.sides, s.cpuByThread, s.sendsInFlight);
                     case "--payload" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential,
-                            Integer.parseInt(v), s.callers, s.sides, s.cpuByThread);
+                            Integer.parseInt(v), s.callers, s.sides, s.cpuByThread, s.sendsInFlight);
                     case "--callers" -> {
                         List<Integer> callers = new ArrayList<>();
                         for (String c : v.split(",")) {
                             callers.add(Integer.parseInt(c.trim()));
                         }
                         yield new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential, s.payloadBytes, callers,
-                                s.sides, s.cpuByThread);
+                                s.sides, s.cpuByThread, s.sendsInFlight);
                     }
+                    case "--sends-in-flight" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential,
+                            s.payloadBytes, s.callers, s.sides, s.cpuByThread, Integer.parseInt(v));
                     case "--only" -> s.withSides(switch (v.toLowerCase(Locale.ROOT)) {
                         case "raw" -> Sides.RAW;
                         case "ferry" -> Sides.FERRY;
                         default -> throw new IllegalArgumentException("--only takes raw or ferry, not '" + v + "'");
                     });
                     default -> throw new IllegalArgumentException("unknown option " + a + " (use --short, --warmup,"
-                            + " --per-point, --rounds, --sequential, --payload, --callers, --only, --cpu-by-thread)");
+                            + " --per-point, --rounds, --sequential, --payload, --callers, --only, --cpu-by-thread, --sends-in-flight)");
                 };
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a number after " + a + ": '" + v + "'");
@@ -120,10 +129,17 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
     }
 
     private BenchmarkSettings withSides(Sides sides) {
-        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread);
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread,
+                sendsInFlight);
+    }
+
+    private BenchmarkSettings withSendsInFlight(int sendsInFlight) {
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread,
+                sendsInFlight);
     }
 
     private BenchmarkSettings withCpuByThread(boolean cpuByThread) {
-        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread);
+        return new BenchmarkSettings(warmup, perPoint, rounds, sequential, payloadBytes, callers, sides, cpuByThread,
+                sendsInFlight);
     }
 }

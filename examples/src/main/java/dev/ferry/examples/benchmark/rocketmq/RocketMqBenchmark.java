@@ -61,7 +61,7 @@ public final class RocketMqBenchmark {
         try (EmbeddedRocketMq mq = EmbeddedRocketMq.builder().build().start()) {
             long brokerReady = System.currentTimeMillis();
             RocketMqProtocolConfig config = RocketMqProtocolConfig.builder(mq.nameServerAddress())
-                    .consumeThreads(CONSUME_THREADS).build();
+                    .consumeThreads(CONSUME_THREADS).sendsInFlight(settings.sendsInFlight()).build();
             try (FerryBootstrap provider = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build();
                  FerryBootstrap consumer = FerryBootstrap.builder().protocol(new RocketMqProtocol(config)).build()) {
                 provider.export(ServiceConfig.builder(Echo.class, new Echo.Impl()).protocol("rocketmq").build());
@@ -81,8 +81,10 @@ public final class RocketMqBenchmark {
                         replyFrame(payload))) {
                     Call raw = rawSide.call();
                     System.out.printf(Locale.ROOT, "RocketMQ request-reply: Ferry vs raw rocketmq-client 5.4.0, one JVM, "
-                                    + "one embedded broker, %d-byte payload, %d consume threads, %d cores, Java %s%n",
-                            settings.payloadBytes(), CONSUME_THREADS, Runtime.getRuntime().availableProcessors(),
+                                    + "one embedded broker, %d-byte payload, %d consume threads, Ferry's sends in flight %d,"
+                                    + " %d cores, Java %s%n",
+                            settings.payloadBytes(), CONSUME_THREADS, settings.sendsInFlight(),
+                            Runtime.getRuntime().availableProcessors(),
                             System.getProperty("java.version"));
                     System.out.printf(Locale.ROOT, "JVM start to first Ferry reply: %d ms (broker ready after %d ms)%n",
                             firstReply - jvmStart, brokerReady - jvmStart);

@@ -32,6 +32,9 @@ class BenchmarkSettingsTest {
                 "--short keeps the side chosen before it");
         assertTrue(BenchmarkSettings.parse(new String[] {"--cpu-by-thread", "--short"}).cpuByThread());
         assertEquals(false, BenchmarkSettings.parse(new String[] {"--short"}).cpuByThread());
+        assertEquals(2, BenchmarkSettings.parse(new String[] {"--sends-in-flight", "2", "--short"}).sendsInFlight(),
+                "--short keeps the sends in flight chosen before it");
+        assertEquals(0, BenchmarkSettings.FULL.sendsInFlight(), "the benchmark measures Ferry's defaults");
     }
 
     @Test
@@ -47,6 +50,8 @@ class BenchmarkSettingsTest {
         assertRefused("invalid benchmark settings", "--payload", "-1");
         assertRefused("invalid benchmark settings", "--payload", "999999999");
         assertRefused("not a number after --sequential", "--sequential", "99999999999999999999");
+        assertRefused("invalid benchmark settings", "--sends-in-flight", "-1");
+        assertRefused("not a number after --sends-in-flight", "--sends-in-flight", "one");
     }
 
     @Test
