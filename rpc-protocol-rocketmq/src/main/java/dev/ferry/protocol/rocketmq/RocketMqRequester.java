@@ -157,9 +157,9 @@ final class RocketMqRequester {
     }
 
     /**
-     * The timeout the caller sees, saying whether the broker had stored the request: RocketMQ
-     * keeps its own record of the request (by correlation id) until its expiry scan, a little
-     * after ours.
+     * The timeout the caller sees, saying whether the request was sent and whether the broker
+     * had stored it: a request still waiting for a send is withdrawn, and the request's entry in
+     * rocketmq-client's reply table (by correlation id) records the broker's acknowledgement.
      */
     private RpcException timedOut(org.apache.rocketmq.common.message.Message msg, Attempt a) {
         String correlationId = msg.getProperty(MessageConst.PROPERTY_CORRELATION_ID);
