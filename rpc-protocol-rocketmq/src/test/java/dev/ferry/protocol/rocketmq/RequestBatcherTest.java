@@ -2,8 +2,10 @@ package dev.ferry.protocol.rocketmq;
 
 import dev.ferry.protocol.rocketmq.embedded.EmbeddedRocketMq;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageAccessor;
 import org.apache.rocketmq.common.message.MessageConst;
@@ -14,6 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Request batching on a real embedded broker: what waits behind a send in flight goes in one
  * batch, and the broker stores every request of it as its own message with its own
  * properties; what cannot be batched goes alone; a failed send fails each of its requests and
- * gives its slot back.
+ * gives its slot back, and a broker that never answers holds its queue only until the send
+ * times out.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RequestBatcherTest {
@@ -276,5 +285,58 @@ class RequestBatcherTest {
             assertTrue(keys.add(m.getKeys()), "stored twice: " + m.getKeys());
         }
         assertEquals(threads * each, keys.size());
+    }
+
+    @Test
+    void aBrokerThatNeverAnswersHoldsItsQueueOnlyUntilTheSendTimesOut() throws Exception {
+        String topic = newTopic();
+        List<Socket> accepted = Collections.synchronizedList(new ArrayList<>());
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // reads nothing, answers nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-broker");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String name = "silent_" + UUID.randomUUID().toString().replace("-", "");
+            brokerAddresses().put(name, new HashMap<>(Map.of(MixAll.MASTER_ID, "127.0.0.1:" + silent.getLocalPort())));
+            MessageQueue queue = new MessageQueue(topic, name, 0);
+            RequestBatcher batcher = new RequestBatcher(client.producer(), 1);
+            Message first = request(topic, 0, true);
+            Message second = request(topic, 1, true);
+            Message third = request(topic, 2, true);
+            Outcomes outcomes = new Outcomes(2);
+            batcher.send(first, queue, 1_000, outcomes.of(first));
+            batcher.send(second, queue, 1_000, outcomes.of(second));
+            batcher.send(third, queue, 1_000, outcomes.of(third));
+            assertEquals(2, batcher.waiting(), "the second and third wait behind the unanswered first");
+            assertTrue(batcher.withdraw(second, queue), "a waiting request can be taken back");
+            assertFalse(batcher.withdraw(second, queue), "once");
+
+            assertTrue(outcomes.all.await(60, TimeUnit.SECONDS), "the hung send timed out and the queue moved on");
+            assertTrue(outcomes.heard.get(first) instanceof Throwable, String.valueOf(outcomes.heard.get(first)));
+            assertTrue(outcomes.heard.get(third) instanceof Throwable, String.valueOf(outcomes.heard.get(third)));
+            assertFalse(outcomes.heard.containsKey(second), "a withdrawn request is never sent nor answered");
+            assertEquals(0, batcher.waiting());
+        } finally {
+            synchronized (accepted) {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** rocketmq-client's broker name to address table, where a test can add a broker that never answers. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, HashMap<Long, String>> brokerAddresses() throws ReflectiveOperationException {
+        Field table = MQClientInstance.class.getDeclaredField("brokerAddrTable");
+        table.setAccessible(true);
+        return (Map<String, HashMap<Long, String>>) table.get(client.instance());
     }
 }
