@@ -47,6 +47,11 @@ final class RequestBatcher {
         this.sendsInFlight = sendsInFlight;
     }
 
+    /** Whether requests may travel in batches (and so must name their cluster themselves). */
+    boolean batches() {
+        return sendsInFlight > 0;
+    }
+
     /**
      * Sends {@code msg} to {@code queue}'s broker, now or in the next batch; {@code callback}
      * hears whether the broker stored it.

@@ -119,11 +119,13 @@ final class RocketMqRequester {
         MessageAccessor.putProperty(msg, MessageConst.PROPERTY_CORRELATION_ID, correlationId);
         MessageAccessor.putProperty(msg, MessageConst.PROPERTY_MESSAGE_REPLY_TO_CLIENT, client.clientId());
         MessageAccessor.putProperty(msg, MessageConst.PROPERTY_MESSAGE_TTL, Long.toString(a.timeout));
-        TopicRoute route = client.routes().current(a.queue.getTopic());
-        TopicRoute.BrokerRoute broker = route == null ? null : route.broker(a.queue.getBrokerName());
-        if (broker != null) {
+        if (client.batcher().batches()) {
             // The broker names its cluster on a message sent alone, but not on one in a batch.
-            MessageAccessor.putProperty(msg, MessageConst.PROPERTY_CLUSTER, broker.cluster());
+            TopicRoute route = client.routes().current(a.queue.getTopic());
+            TopicRoute.BrokerRoute broker = route == null ? null : route.broker(a.queue.getBrokerName());
+            if (broker != null) {
+                MessageAccessor.putProperty(msg, MessageConst.PROPERTY_CLUSTER, broker.cluster());
+            }
         }
         RequestResponseFuture replyFuture = new RequestResponseFuture(correlationId, a.timeout, new RequestCallback() {
             @Override
