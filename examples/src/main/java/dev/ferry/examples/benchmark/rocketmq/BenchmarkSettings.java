@@ -111,8 +111,7 @@ record BenchmarkSettings(Duration warmup, Duration perPoint, int rounds, int seq
                         yield new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential, s.payloadBytes, callers,
                                 s.sides, s.cpuByThread, s.sendsInFlight);
                     }
-                    case "--sends-in-flight" -> new BenchmarkSettings(s.warmup, s.perPoint, s.rounds, s.sequential,
-                            s.payloadBytes, s.callers, s.sides, s.cpuByThread, Integer.parseInt(v));
+                    case "--sends-in-flight" -> s.withSendsInFlight(Integer.parseInt(v));
                     case "--only" -> s.withSides(switch (v.toLowerCase(Locale.ROOT)) {
                         case "raw" -> Sides.RAW;
                         case "ferry" -> Sides.FERRY;
